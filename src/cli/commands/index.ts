@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { registerInit } from './db-init.js';
+import { registerMigrate } from './db-migrate.js';
+import { registerReset } from './db-reset.js';
+import { registerRollback } from './db-rollback.js';
+import { registerSeed } from './db-seed.js';
+import { registerStatus } from './db-status.js';
+import { registerValidate } from './db-validate.js';
+
+/** `tenantry db …`: every sub-command lives in its own file. */
+export function registerDbCommands(program: Command): void {
+  const db = program
+    .command('db')
+    .description('create, migrate, seed and check the database (DATABASE_URL, or PGlite in ./.data)');
+  for (const register of [registerInit, registerMigrate, registerRollback, registerStatus, registerSeed, registerValidate, registerReset]) {
+    register(db);
+  }
+}

@@ -1,0 +1,79 @@
+import { TenantryError, sqlState } from '../errors.js';
+import type { SqlSession } from './connection.js';
+
+/** The three roles of DESIGN.md; names are fixed because policies and grants name them. */
+export const ROLES = {
+  owner: 'tenantry_owner',
+  app: 'tenantry_app',
+  platform: 'tenantry_platform',
+} as const;
+
+const ROLE_OPTIONS: Record<string, string> = {
+  [ROLES.owner]: 'NOLOGIN NOSUPERUSER NOBYPASSRLS',
+  [ROLES.app]: 'NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE',
+  [ROLES.platform]: 'NOLOGIN NOSUPERUSER BYPASSRLS NOCREATEDB NOCREATEROLE',
+};
+
+type Privileges = { superuser: boolean; createRole: boolean; user: string; database: string };
+
+/**
+ * Creates the roles that are missing and lets the connecting user act as each of them.
+ * Roles are cluster-wide, so two databases being set up at once may race: a lost race is
+ * the same as finding the role already there.
+ */
+export async function ensureRoles(session: SqlSession): Promise<void> {
+  const [me] = await session.query<Privileges>(
+    `select rolsuper as superuser, rolcreaterole as "createRole", current_user as user,
+            current_database() as database
+       from pg_roles where rolname = current_user`,
+  );
+  if (!me) throw new TenantryError('database_permission', 'cannot read the connecting role from pg_roles');
+
+  const existing = await session.query<{ rolname: string }>(
+    'select rolname from pg_roles where rolname = any($1)',
+    [Object.values(ROLES)],
+  );
+  const missing = Object.values(ROLES).filter((role) => !existing.some((r) => r.rolname === role));
+  if (missing.length > 0 && !me.superuser && !me.createRole) {
+    throw new TenantryError(
+      'database_permission',
+      `the connecting user "${me.user}" may not create roles; ask a superuser to run: ` +
+        missing.map((role) => `CREATE ROLE ${role} ${ROLE_OPTIONS[role]};`).join(' '),
+    );
+  }
+  for (const role of missing) {
+    try {
+      await session.query(`create role ${quoteIdent(role)} ${ROLE_OPTIONS[role]}`);
+    } catch (error) {
+      if (sqlState(error) !== '42710' && sqlState(error) !== '23505') throw error;
+    }
+  }
+
+  if (!me.superuser) {
+    // A non-superuser needs membership to SET ROLE; granting it needs CREATEROLE or ADMIN.
+    for (const role of Object.values(ROLES)) {
+      await session
+        .query(`grant ${quoteIdent(role)} to ${quoteIdent(me.user)}`)
+        .catch((error: unknown) => {
+          throw new TenantryError(
+            'database_permission',
+            `the connecting user "${me.user}" cannot act as ${role}: ${errorMessage(error)}`,
+          );
+        });
+    }
+  }
+  // The owner creates the app schema and the tables in public (PostgreSQL 15 no longer lets everyone).
+  await session.query(`grant create, connect on database ${quoteIdent(me.database)} to ${ROLES.owner}`);
+  await session.query(`grant connect on database ${quoteIdent(me.database)} to ${ROLES.app}, ${ROLES.platform}`);
+  await session.query(`grant usage, create on schema public to ${ROLES.owner}`);
+  await session.query(`grant usage on schema public to ${ROLES.app}, ${ROLES.platform}`);
+}
+
+/** Double-quotes an identifier the way PostgreSQL's quote_ident does. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

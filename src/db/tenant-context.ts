@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { TenantryError } from '../errors.js';
+import type { Database, Orm } from './connection.js';
+import { ROLES } from './roles.js';
+
+/** The transaction handle `withTenant` and `withPlatform` pass to their callback. */
+export type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
+
+export type TenantContext = {
+  organizationId: string;
+  /** The acting user, recorded by the audit triggers; omit for system work. */
+  userId?: string | null;
+  /** Carried into audit rows so a change can be traced to the request that made it. */
+  requestId?: string | null;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The only way application code reaches tenant data: one transaction, acting as
+ * `tenantry_app` (subject to RLS), with the tenant and the actor set transaction-locally in a
+ * single statement, so a pooled connection never carries them into the next transaction.
+ *
+ * @example
+ * const tasks = await withTenant(db, { organizationId, userId }, (tx) =>
+ *   tx.select().from(schema.tasks).where(eq(schema.tasks.organizationId, organizationId)));
+ */
+export async function withTenant<T>(db: Database, context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  requireUuid('organizationId', context.organizationId);
+  if (context.userId) requireUuid('userId', context.userId);
+  return db.orm.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${ROLES.app}, true),
+      set_config('app.organization_id', ${context.organizationId}, true),
+      set_config('app.user_id', ${context.userId ?? ''}, true),
+      set_config('app.request_id', ${context.requestId ?? ''}, true)`);
+    return work(tx);
+  });
+}
+
+/**
+ * Work that spans tenants on purpose (auth, validate, export), as `tenantry_platform`, which
+ * bypasses RLS. Keep its callers few and named.
+ */
+export async function withPlatform<T>(
+  db: Database,
+  context: Omit<TenantContext, 'organizationId'>,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  if (context.userId) requireUuid('userId', context.userId);
+  return db.orm.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${ROLES.platform}, true),
+      set_config('app.organization_id', '', true),
+      set_config('app.user_id', ${context.userId ?? ''}, true),
+      set_config('app.request_id', ${context.requestId ?? ''}, true)`);
+    return work(tx);
+  });
+}
+
+function requireUuid(field: string, value: string): void {
+  if (!UUID.test(value)) throw new TenantryError('bad_request', `${field} must be a UUID`);
+}

@@ -1,0 +1,42 @@
+/**
+ * The closed set of failure codes Tenantry reports. The CLI prints the message as one line;
+ * the HTTP layer maps each code to a status in one place.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'limit_exceeded',
+  'feature_not_in_plan',
+  'database_unreachable',
+  'database_permission',
+  'migration_failed',
+  'migration_drift',
+  'refused',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class TenantryError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'TenantryError';
+  }
+}
+
+/** The SQLSTATE of a driver error, when there is one (pg and PGlite both set `code`). */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const { code } = error;
+    return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  }
+  return undefined;
+}
