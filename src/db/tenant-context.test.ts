@@ -1,0 +1,88 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase, engine } from '../../test/support/database.js';
+import { migrate } from './migrator/runner.js';
+import { withTenant } from './tenant-context.js';
+
+const orgA = '00000000-0000-4000-8000-00000000000a';
+const orgB = '00000000-0000-4000-8000-00000000000b';
+const userA = '00000000-0000-4000-8000-0000000000a1';
+
+type Row = Record<string, unknown>;
+const rowsOf = (result: unknown): Row[] =>
+  Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []);
+
+describe('withTenant', () => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    await migrate(test.db);
+    await test.db.query(`insert into users (id, name, email) values ($1, 'Ada', 'ada@example.test')`, [userA]);
+    for (const [id, slug] of [[orgA, 'a'], [orgB, 'b']] as const) {
+      await test.db.query(`insert into organizations (id, name, slug) values ($1, $2, $2)`, [id, slug]);
+      await test.db.query(`insert into members (organization_id, user_id, role) values ($1, $2, 'owner')`, [id, userA]);
+      await test.db.query(`insert into projects (organization_id, name, key, owner_id) values ($1, 'P', 'PROJ', $2)`, [id, userA]);
+    }
+  });
+  afterAll(async () => {
+    await test.destroy();
+  });
+
+  it('acts as tenantry_app with both settings, only inside its transaction', async () => {
+    const inside = await withTenant(test.db, { organizationId: orgA, userId: userA }, async (tx) =>
+      rowsOf(await tx.execute(sql`select current_user as role, current_setting('app.organization_id') as org,
+                                        current_setting('app.user_id') as usr`)),
+    );
+    expect(inside[0]).toEqual({ role: 'tenantry_app', org: orgA, usr: userA });
+
+    // The same pooled connections afterwards: no role and no tenant left behind.
+    const after = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        test.db.query<{ role: string; org: string | null }>(
+          `select current_user as role, current_setting('app.organization_id', true) as org`,
+        ),
+      ),
+    );
+    for (const [row] of after) {
+      expect(row?.role).not.toBe('tenantry_app');
+      expect(row?.org ?? '').toBe('');
+    }
+  });
+
+  it('sees only its own tenant and records the actor in the audit trail', async () => {
+    const projects = await withTenant(test.db, { organizationId: orgB, userId: userA, requestId: 'req-1' }, async (tx) => {
+      await tx.execute(sql`update projects set description = 'changed' where organization_id = ${orgB}`);
+      return rowsOf(await tx.execute(sql`select organization_id from projects`));
+    });
+    expect(projects).toEqual([{ organization_id: orgB }]);
+    const [audit] = await test.db.query(
+      `select actor_user_id, action, request_id, changed_fields from audit_logs
+        where organization_id = $1 and resource_type = 'projects' and action = 'update'`,
+      [orgB],
+    );
+    expect(audit).toEqual({ actor_user_id: userA, action: 'update', request_id: 'req-1', changed_fields: ['description'] });
+  });
+
+  it('rejects a context that is not a UUID before touching the database', async () => {
+    await expect(withTenant(test.db, { organizationId: "x' or 1=1 --" }, () => Promise.resolve(1))).rejects.toThrow(
+      /organizationId must be a UUID/,
+    );
+  });
+
+  it('numbers concurrent tasks of one project without gaps or duplicates', async () => {
+    const [project] = await test.db.query<{ id: string }>(`select id from projects where organization_id = $1`, [orgA]);
+    const pools = engine === 'postgres' ? await Promise.all([test.connectAgain(), test.connectAgain()]) : [test.db];
+    const numbers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        withTenant(pools[i % pools.length] ?? test.db, { organizationId: orgA }, async (tx) => {
+          const [row] = rowsOf(
+            await tx.execute(sql`insert into tasks (organization_id, project_id, title)
+                                 values (${orgA}, ${project?.id}, ${`task ${i}`}) returning number`),
+          );
+          return Number(row?.number);
+        }),
+      ),
+    );
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Tenant isolation, generated from the catalog: every table that holds tenant rows is attacked
+ * from another tenant's context, so a table added tomorrow is covered without editing this file.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src/db/migrator/runner.js';
+import { quoteIdent } from '../src/db/roles.js';
+import { seedDemo } from '../src/seed/demo.js';
+import { asApp, errorCodeOf } from './support/as-role.js';
+import { createTestDatabase } from './support/database.js';
+import { tenantTables } from './support/tenant-catalog.js';
+
+const test = await createTestDatabase();
+await migrate(test.db);
+await seedDemo(test.db, { production: false });
+const tables = await tenantTables(test.db);
+const [orgA, orgB] = (await test.db.query<{ id: string }>('select id from organizations order by slug limit 2')).map((r) => r.id);
+if (!orgA || !orgB) throw new Error('the demo seed must create at least two organizations');
+
+afterAll(async () => {
+  await test.destroy();
+});
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+describe.each(tables)('$name', ({ name, tenantColumn, insertableColumns }) => {
+  const table = quoteIdent(name);
+  const tenant = quoteIdent(tenantColumn);
+
+  it('has rows in both tenants to attack', async () => {
+    const rows = await test.db.query<{ org: string }>(`select distinct ${tenant}::text as org from ${table}`);
+    expect(rows.map((r) => r.org)).toEqual(expect.arrayContaining([orgA, orgB]));
+  });
+
+  it('shows nothing of any tenant without a context', async () => {
+    const rows = await asApp(test.db, {}, (s) =>
+      s.query<{ n: number }>(`select count(*)::int as n from ${table} where ${tenant} is not null`),
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it("shows its own rows and none of the other tenant's", async () => {
+    const [own] = await test.db.query<{ n: number }>(`select count(*)::int as n from ${table} where ${tenant} = $1`, [orgA]);
+    const [visible] = await asApp(test.db, { organizationId: orgA }, (s) =>
+      s.query<{ mine: number; theirs: number }>(
+        `select count(*) filter (where ${tenant} = $1)::int as mine,
+                count(*) filter (where ${tenant} is not null and ${tenant} <> $1)::int as theirs
+           from ${table}`,
+        [orgA],
+      ),
+    );
+    expect(visible).toEqual({ mine: own?.n, theirs: 0 });
+    expect(own?.n).toBeGreaterThan(0);
+  });
+
+  it("cannot update or delete the other tenant's rows", async () => {
+    for (const statement of [
+      `update ${table} set updated_at = updated_at where ${tenant} = $1 returning 1`,
+      `delete from ${table} where ${tenant} = $1 returning 1`,
+    ]) {
+      const outcome = await asApp(test.db, { organizationId: orgA }, (s) =>
+        s.query(statement, [orgB]).then(
+          (rows) => `${rows.length} rows`,
+          (error: { code?: string }) => error.code ?? 'error',
+        ),
+      );
+      // Zero rows under RLS, or no privilege at all (audit_logs is append-only for the app).
+      expect(['0 rows', INSUFFICIENT_PRIVILEGE]).toContain(outcome);
+    }
+  });
+
+  it('cannot insert a row belonging to the other tenant', async () => {
+    const [victim] = await test.db.query<{ row: Record<string, unknown> }>(
+      `select to_jsonb(t) as row from ${table} t where ${tenant} = $1 limit 1`,
+      [orgB],
+    );
+    const copy = { ...victim?.row, id: crypto.randomUUID() };
+    const columns = insertableColumns.map(quoteIdent).join(', ');
+    const code = await asApp(test.db, { organizationId: orgA }, (s) =>
+      errorCodeOf(s.query(`insert into ${table} (${columns}) select ${columns} from jsonb_populate_record(null::${table}, $1)`, [copy])),
+    );
+    expect(code).toBe(INSUFFICIENT_PRIVILEGE);
+  });
+
+  it('cannot move its own row into the other tenant', async () => {
+    const code = await asApp(test.db, { organizationId: orgA }, (s) =>
+      errorCodeOf(s.query(`update ${table} set ${tenant} = $2 where ${tenant} = $1`, [orgA, orgB])),
+    );
+    expect(code).toBe(INSUFFICIENT_PRIVILEGE);
+  });
+});
+
+describe('composite foreign keys', () => {
+  it('cover every reference between tenant tables', async () => {
+    const loose = await test.db.query<{ name: string }>(`
+      select format('%s.%s', c.conrelid::regclass, c.conname) as name
+        from pg_constraint c
+        join pg_attribute child on child.attrelid = c.conrelid and child.attname = 'organization_id'
+        join pg_attribute parent on parent.attrelid = c.confrelid and parent.attname = 'organization_id'
+       where c.contype = 'f' and child.attnum <> all (c.conkey)`);
+    expect(loose).toEqual([]);
+  });
+
+  const references = await test.db.query<{ child: string; parent: string; columns: string[]; targets: string[] }>(`
+    select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+           array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
+                   join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as columns,
+           array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
+                   join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i) as targets
+      from pg_constraint c
+     where c.contype = 'f' and c.connamespace = 'public'::regnamespace and cardinality(c.conkey) > 1
+       and exists (select from pg_attribute a where a.attrelid = c.conrelid and a.attname = 'organization_id' and a.attnum = c.conkey[1])
+     order by 1, 2`);
+
+  it.each(references)('$child → $parent rejects a parent from another tenant', async ({ child, parent, columns, targets }) => {
+    const setColumns = columns.slice(1);
+    const parentColumns = targets.slice(1);
+    const [row] = await test.db.query<{ id: string }>(
+      `select id from ${child} where organization_id = $1 limit 1`,
+      [orgA],
+    );
+    const [foreign] = await test.db.query<Record<string, unknown>>(
+      `select ${parentColumns.map(quoteIdent).join(', ')} from ${parent} p
+        where organization_id = $1
+          and not exists (select from ${parent} q where q.organization_id = $2
+                            and (${parentColumns.map((c) => `q.${quoteIdent(c)}`).join(', ')}, null) is not distinct from
+                                (${parentColumns.map((c) => `p.${quoteIdent(c)}`).join(', ')}, null))
+        limit 1`,
+      [orgB, orgA],
+    );
+    expect(row, `${child} needs a row in tenant A`).toBeDefined();
+    expect(foreign, `${parent} needs a row only tenant B has`).toBeDefined();
+    const assignments = setColumns.map((c, i) => `${quoteIdent(c)} = $${i + 3}`).join(', ');
+    const values = parentColumns.map((c) => foreign?.[c]);
+    const code = await test.db.session(async (s) => {
+      await s.query('begin');
+      try {
+        return await errorCodeOf(
+          s.query(`update ${child} set ${assignments} where organization_id = $1 and id = $2`, [orgA, row?.id, ...values]),
+        );
+      } finally {
+        await s.query('rollback');
+      }
+    });
+    expect(code).toBe('23503');
+  });
+});
