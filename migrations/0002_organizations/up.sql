@@ -107,11 +107,13 @@ create table subscriptions (
   created_at               timestamptz not null default now(),
   updated_at               timestamptz not null default now(),
   primary key (organization_id, id),
-  check (current_period_end >= current_period_start),
-  -- Billing webhooks find the subscription by the provider's id.
-  unique (provider, provider_subscription_id)
+  constraint subscriptions_period_check check (current_period_end >= current_period_start)
 );
 create index subscriptions_plan_id_idx on subscriptions (plan_id);
+-- Billing webhooks find the subscription by the provider's id, before any tenant is known.
+-- Not unique: unique constraints on tenant tables must include organization_id (Citus).
+create index subscriptions_provider_subscription_id_idx
+  on subscriptions (provider, provider_subscription_id);
 -- An organization has at most one subscription that is not canceled.
 create unique index subscriptions_one_live_per_organization_idx
   on subscriptions (organization_id) where status <> 'canceled';

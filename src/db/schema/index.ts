@@ -1,0 +1,8 @@
+// The Drizzle mirror of migrations/*. SQL is the truth for DDL; this mirrors it for typed
+// queries, and a test compares the two.
+export * from './platform.js';
+export * from './organizations.js';
+export * from './audit.js';
+export * from './work.js';
+export * from './ai-integrations.js';
+export * from './auth-events.js';
