@@ -8,6 +8,11 @@ const EnvSchema = z.object({
     .optional(),
   TENANTRY_DATA_DIR: z.string().min(1).default('.data'),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Signs session cookies and tokens; generated into the data folder outside production. */
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The public origin, for auth callbacks and cookies. */
+  BASE_URL: z.url().optional(),
 });
 
 export type AppConfig = {
@@ -15,6 +20,9 @@ export type AppConfig = {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  authSecret: string | null;
+  baseUrl: string;
 };
 
 export class ConfigError extends Error {}
@@ -24,17 +32,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...env,
     // An empty variable means "not set", as it does to most shells and tools.
     DATABASE_URL: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET === '' ? undefined : env.BETTER_AUTH_SECRET,
+    BASE_URL: env.BASE_URL === '' ? undefined : env.BASE_URL,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
   }
-  const { DATABASE_URL, TENANTRY_DATA_DIR, NODE_ENV } = parsed.data;
+  const { DATABASE_URL, TENANTRY_DATA_DIR, NODE_ENV, PORT, BETTER_AUTH_SECRET, BASE_URL } = parsed.data;
   return {
     database: DATABASE_URL
       ? { kind: 'postgres', url: DATABASE_URL }
       : { kind: 'pglite', dataDir: `${TENANTRY_DATA_DIR}/pglite` },
     dataDir: TENANTRY_DATA_DIR,
     nodeEnv: NODE_ENV,
+    port: PORT,
+    authSecret: BETTER_AUTH_SECRET ?? null,
+    baseUrl: BASE_URL ?? `http://localhost:${PORT}`,
   };
 }

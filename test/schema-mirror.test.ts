@@ -15,7 +15,7 @@ describe('Drizzle schema mirror', () => {
     await test.destroy();
   });
 
-  const mirrored = Object.values(schema)
+  const mirrored = (Object.values(schema) as unknown[])
     .filter((value): value is PgTable => value instanceof PgTable)
     .map((table) => getTableConfig(table));
 

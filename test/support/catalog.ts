@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/connection.js';
  * columns, constraints, indexes, policies, triggers, functions and RLS flags. Object ids and
  * creation order are left out, so two builds of the same schema compare equal.
  */
-export async function describeSchema(db: Database): Promise<Record<string, string[]>> {
+export async function describeSchema(db: Database) {
   const lines = async (sql: string) => (await db.query<{ line: string }>(sql)).map((row) => row.line).sort();
   return {
     tables: await lines(`

@@ -1,0 +1,63 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { admin, bearer, organization } from 'better-auth/plugins';
+import type { Database } from '../db/connection.js';
+import * as schema from '../db/schema/index.js';
+import { recordAuthEvent } from './auth-events.js';
+
+export type AuthOptions = {
+  db: Database;
+  secret: string;
+  baseUrl: string;
+  /** Sign-in attempts allowed per IP address per minute; 0 turns rate limiting off (tests). */
+  signInPerMinute?: number;
+};
+
+/**
+ * Better Auth on our own tables: email and password, cookie sessions for browsers, bearer
+ * tokens for API clients, organizations with members and invitations, and admin (bans,
+ * impersonation). It needs to see every tenant's memberships, so it uses the connection as
+ * configured (a superuser in development, a BYPASSRLS role in production), never withTenant.
+ */
+export function createAuth(options: AuthOptions) {
+  return betterAuth({
+    secret: options.secret,
+    baseURL: options.baseUrl,
+    basePath: '/api/auth',
+    database: drizzleAdapter(options.db.orm, { provider: 'pg', schema, usePlural: true }),
+    advanced: { database: { generateId: 'uuid' } },
+    emailAndPassword: { enabled: true, minPasswordLength: 8 },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: options.signInPerMinute !== 0,
+      storage: 'memory',
+      window: 60,
+      max: 300,
+      customRules: { '/sign-in/email': { window: 60, max: options.signInPerMinute ?? 10 } },
+    },
+    plugins: [
+      bearer(),
+      admin(),
+      organization({
+        invitationExpiresIn: 60 * 60 * 48,
+        creatorRole: 'owner',
+      }),
+    ],
+    databaseHooks: {
+      session: {
+        create: {
+          after: async (session) => {
+            await recordAuthEvent(options.db, {
+              action: 'auth.sign_in',
+              userId: session.userId,
+              ipAddress: session.ipAddress ?? null,
+              userAgent: session.userAgent ?? null,
+            });
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../db/tenant-context.js';
+import { TenantryError } from '../../errors.js';
+
+/** The plan column that caps each resource (NULL means unlimited). */
+const LIMIT_COLUMN = { members: 'max_members', projects: 'max_projects', tasks: 'max_tasks' } as const;
+
+export type LimitedResource = keyof typeof LIMIT_COLUMN;
+
+type Row = Record<string, unknown>;
+function rowsOf(result: unknown): Row[] {
+  // node-postgres and PGlite both answer `execute` with an object holding `rows`.
+  return (result as { rows: Row[] }).rows;
+}
+
+/**
+ * Refuses to add `adding` more of a resource past the organization's plan limit. A transaction
+ * lock per organization and resource serialises concurrent creators, so two requests racing
+ * for the last slot cannot both win; the lock ends with the caller's transaction.
+ */
+export async function assertWithinLimit(tx: Tx, organizationId: string, resource: LimitedResource, adding = 1): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`limit:${resource}:${organizationId}`}, 0))`);
+  // A fixed column name from the map above, never user input.
+  const limitColumn = sql.raw(LIMIT_COLUMN[resource]);
+  const [plan] = rowsOf(
+    await tx.execute(sql`
+      select p.${limitColumn} as "limit"
+        from subscription_plans p
+        left join subscriptions s
+          on s.plan_id = p.id and s.organization_id = ${organizationId}
+         and s.status in ('trialing', 'active', 'past_due')
+       where s.id is not null or (p.code = 'free' and not exists (
+               select from subscriptions x where x.organization_id = ${organizationId}
+                  and x.status in ('trialing', 'active', 'past_due')))
+       order by s.id is null
+       limit 1`),
+  );
+  const limit = plan?.limit === null || plan?.limit === undefined ? null : Number(plan.limit);
+  if (limit === null) return;
+  const [used] = rowsOf(await tx.execute(countQuery(resource, organizationId)));
+  const count = Number(used?.count ?? 0);
+  if (count + adding > limit) {
+    throw new TenantryError('limit_exceeded', `the plan allows ${limit} ${resource}; ${count} exist`, { resource, limit, used: count });
+  }
+}
+
+function countQuery(resource: LimitedResource, organizationId: string) {
+  switch (resource) {
+    case 'members':
+      return sql`select count(*) as count from members where organization_id = ${organizationId}`;
+    case 'projects':
+      return sql`select count(*) as count from projects where organization_id = ${organizationId} and deleted_at is null`;
+    case 'tasks':
+      return sql`select count(*) as count from tasks where organization_id = ${organizationId} and deleted_at is null`;
+  }
+}

@@ -1,0 +1,64 @@
+import { type SQL, and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { projects } from '../../db/schema/index.js';
+import type { Tx } from '../../db/tenant-context.js';
+import type { CreateProjectInput, UpdateProjectInput } from './schemas.js';
+
+export type ProjectRow = typeof projects.$inferSelect;
+
+/** Live (not soft-deleted) projects of one organization; RLS checks the tenant again underneath. */
+const live = (organizationId: string): SQL =>
+  and(eq(projects.organizationId, organizationId), isNull(projects.deletedAt)) as SQL;
+
+export async function listProjects(
+  tx: Tx,
+  organizationId: string,
+  filter: { status?: ProjectRow['status']; includeArchived: boolean; afterId: string | null; limit: number },
+): Promise<ProjectRow[]> {
+  return tx
+    .select()
+    .from(projects)
+    .where(
+      and(
+        live(organizationId),
+        filter.status ? eq(projects.status, filter.status) : undefined,
+        filter.includeArchived ? undefined : isNull(projects.archivedAt),
+        filter.afterId ? gt(projects.id, filter.afterId) : undefined,
+      ),
+    )
+    .orderBy(asc(projects.id))
+    .limit(filter.limit + 1);
+}
+
+export async function findProject(tx: Tx, organizationId: string, id: string): Promise<ProjectRow | undefined> {
+  const [row] = await tx.select().from(projects).where(and(live(organizationId), eq(projects.id, id)));
+  return row;
+}
+
+export async function insertProject(
+  tx: Tx,
+  organizationId: string,
+  createdById: string,
+  input: CreateProjectInput,
+): Promise<ProjectRow> {
+  const [row] = await tx
+    .insert(projects)
+    .values({ ...input, id: uuidv7(), organizationId, createdById, ownerId: input.ownerId ?? createdById })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function updateProject(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  changes: UpdateProjectInput & { archivedAt?: Date | null; deletedAt?: Date },
+): Promise<ProjectRow | undefined> {
+  const [row] = await tx
+    .update(projects)
+    .set(changes)
+    .where(and(live(organizationId), eq(projects.id, id)))
+    .returning();
+  return row;
+}

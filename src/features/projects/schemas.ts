@@ -1,0 +1,49 @@
+import { z } from '@hono/zod-openapi';
+import { projectStatuses } from '../../db/schema/index.js';
+import { PageQuery, pageOf } from '../../http/openapi.js';
+
+export const Project = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.uuid(),
+    name: z.string(),
+    key: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(projectStatuses),
+    ownerId: z.uuid().nullable(),
+    startDate: z.string().nullable(),
+    endDate: z.string().nullable(),
+    settings: z.record(z.string(), z.unknown()),
+    archivedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('Project');
+
+const date = z.iso.date();
+
+export const CreateProjectBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    key: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'two to ten capital letters or digits, starting with a letter'),
+    description: z.string().max(10_000).nullish(),
+    status: z.enum(projectStatuses).optional(),
+    ownerId: z.uuid().nullish(),
+    startDate: date.nullish(),
+    endDate: date.nullish(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('CreateProject');
+
+export const UpdateProjectBody = CreateProjectBody.partial().openapi('UpdateProject');
+
+export const ProjectListQuery = PageQuery.extend({
+  status: z.enum(projectStatuses).optional(),
+  includeArchived: z.enum(['true', 'false']).optional(),
+});
+
+export const ProjectPage = pageOf(Project, 'ProjectPage');
+
+export type CreateProjectInput = z.infer<typeof CreateProjectBody>;
+export type UpdateProjectInput = z.infer<typeof UpdateProjectBody>;
+export type ProjectListFilter = z.infer<typeof ProjectListQuery>;

@@ -1,0 +1,64 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import type { Auth } from '../auth/auth.js';
+import type { Database } from '../db/connection.js';
+import { migrationStatus } from '../db/migrator/runner.js';
+import { TenantryError } from '../errors.js';
+import { tenantFeatureRoutes } from '../features/index.js';
+import { handleError } from './errors.js';
+import { requestContext } from './request-context.js';
+import { newRouter } from './router.js';
+import { tenantScope } from './tenant-scope.js';
+
+export type AppDeps = { db: Database; auth: Auth; logger: Logger; maxBodyBytes?: number };
+
+/** Assembles the whole HTTP surface; tests call `app.request(...)` on it without a server. */
+export function createApp({ db, auth, logger, maxBodyBytes = 1_048_576 }: AppDeps) {
+  const app = newRouter();
+  app.use('*', requestContext(logger));
+  app.onError(handleError);
+  app.notFound(() => {
+    throw new TenantryError('not_found', 'no such route');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new TenantryError('payload_too_large', `request bodies are limited to ${maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    const states = await migrationStatus(db).catch(() => null);
+    const pending = states?.filter((s) => s.status !== 'applied') ?? null;
+    const ready = pending !== null && pending.length === 0;
+    return c.json({ status: ready ? 'ready' : 'not_ready', database: pending !== null, migrationsCurrent: ready }, ready ? 200 : 503);
+  });
+
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw));
+
+  // Resolve the session once; tenant routes require it, public routes ignore it.
+  app.use('/api/v1/*', async (c, next) => {
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    c.set('userId', session?.user.id ?? null);
+    await next();
+  });
+  app.use('/api/v1/orgs/:orgId/*', tenantScope(db));
+  app.use('/api/v1/orgs/:orgId', tenantScope(db));
+  for (const routes of tenantFeatureRoutes({ db })) app.route('/api/v1', routes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Tenantry API', version: '1.0.0', description: 'Multi-tenant work management. Sign in at /api/auth.' },
+    security: [{ bearer: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

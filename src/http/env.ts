@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { Role } from '../auth/permissions.js';
+
+/** What the tenant middleware proves before a handler runs. */
+export type TenantScope = {
+  organizationId: string;
+  userId: string;
+  role: Role;
+};
+
+/** Hono's per-request variables, typed once for every route. */
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    userId: string | null;
+    tenant: TenantScope;
+  };
+};

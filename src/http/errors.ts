@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type ErrorCode, TenantryError, sqlState } from '../errors.js';
+import type { AppEnv } from './env.js';
+
+/** The one place an error code becomes an HTTP status. */
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  limit_exceeded: 403,
+  feature_not_in_plan: 403,
+  not_found: 404,
+  conflict: 409,
+  refused: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  database_unreachable: 503,
+  unavailable: 503,
+  database_permission: 500,
+  migration_failed: 500,
+  migration_drift: 500,
+  internal: 500,
+};
+
+/** Constraint violations the database reports, turned into the client's mistake they are. */
+function fromDatabase(error: unknown): TenantryError | null {
+  switch (sqlState(error)) {
+    case '23505':
+      return new TenantryError('conflict', 'a resource with the same unique value already exists');
+    case '23503':
+      // Another tenant's parent looks exactly like a missing one.
+      return new TenantryError('not_found', 'a referenced resource does not exist');
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return new TenantryError('validation_failed', 'the values break a rule of the data model');
+    case '42501':
+      return new TenantryError('not_found', 'not found');
+    case '57P01':
+    case '57P03':
+    case '08006':
+    case '08001':
+      return new TenantryError('unavailable', 'the database is unavailable; try again shortly');
+    default:
+      return null;
+  }
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  return error instanceof Error && /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+/** Renders every failure as `{ error: { code, message, details? } }`; 500s are logged, never explained. */
+export function handleError(error: Error, c: Context<AppEnv>) {
+  let known = error instanceof TenantryError ? error : fromDatabase(error);
+  if (!known && isConnectionLoss(error)) known = new TenantryError('unavailable', 'the database is unavailable; try again shortly');
+  if (!known && error instanceof HTTPException) {
+    const status = error.status;
+    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status === 404 ? 'not_found' : 'bad_request';
+    known = new TenantryError(code, error.message || code.replace('_', ' '));
+  }
+  if (!known) {
+    c.var.logger.error({ err: error }, 'unhandled error');
+    known = new TenantryError('internal', `internal error (request ${c.var.requestId})`);
+  }
+  const status = STATUS[known.code];
+  if (status >= 500 && known.code !== 'internal') c.var.logger.error({ err: error }, known.message);
+  return c.json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } }, status);
+}
+
+export function statusOf(code: ErrorCode): ContentfulStatusCode {
+  return STATUS[code];
+}

@@ -1,0 +1,55 @@
+import { z } from '@hono/zod-openapi';
+import { ERROR_CODES } from '../errors.js';
+
+/** The body of every error response. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
+
+/** The failures every tenant route can answer with, declared once. */
+export const tenantErrorResponses = {
+  400: errorResponse('Invalid input; nothing was written'),
+  401: errorResponse('Not signed in'),
+  403: errorResponse('The role, plan limit or plan features do not allow it'),
+  404: errorResponse('No such resource in this organization'),
+  409: errorResponse('Conflicts with an existing resource'),
+} as const;
+
+export const uuid = () => z.uuid();
+
+export const OrgParams = z.object({
+  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
+});
+
+/** `/orgs/{orgId}/<resource>/{id}` */
+export const OrgResourceParams = OrgParams.extend({
+  id: uuid().openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+/** Keyset pagination: `limit` ≤ 100 and an opaque cursor from the previous page. */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+}
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});

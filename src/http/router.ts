@@ -1,0 +1,39 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Database } from '../db/connection.js';
+import { TenantryError } from '../errors.js';
+import type { AppEnv } from './env.js';
+
+/** What feature routers are built from. */
+export type RouterDeps = { db: Database };
+
+/**
+ * A router whose zod validation failures become our 400 body, naming every offending field.
+ * Every feature builds its routes on one of these.
+ */
+export function newRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const fields = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+        throw new TenantryError(
+          'validation_failed',
+          `invalid ${result.target}: ${fields.map((f) => f.path || '(body)').join(', ')}`,
+          fields,
+        );
+      }
+      return undefined;
+    },
+  });
+}
+
+/** Dates become ISO strings, as JSON.stringify would write them, so types match the wire. */
+export type Serialized<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
+
+export function serialize<T extends object>(row: T): Serialized<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value;
+  // Built key by key from `row`, with exactly the conversion the type describes.
+  return out as Serialized<T>;
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { type Auth, createAuth } from '../../src/auth/auth.js';
+import { type App, createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/http/logger.js';
+import { migrate } from '../../src/db/migrator/runner.js';
+import type { Role } from '../../src/auth/permissions.js';
+import { type TestDatabase, createTestDatabase } from './database.js';
+
+export type Actor = { userId: string; email: string; token: string };
+export type Tenant = { organizationId: string; slug: string; actors: Record<Role, Actor> };
+
+export type ApiHarness = {
+  test: TestDatabase;
+  app: App;
+  auth: Auth;
+  /** Two fresh organizations, each with a signed-in owner, admin, member and viewer. */
+  tenantA: Tenant;
+  tenantB: Tenant;
+  /** Sends a request as `actor` (bearer token), or anonymously with null. */
+  request(actor: Actor | null, method: string, path: string, body?: unknown): Promise<Response>;
+  signUp(label: string): Promise<Actor>;
+  destroy(): Promise<void>;
+};
+
+/**
+ * A migrated fresh database, the real app (Better Auth included) and two tenants with every
+ * role, for in-process `app.request` tests. Plans and features are seeded; nothing else is.
+ */
+export async function createApiHarness(): Promise<ApiHarness> {
+  const test = await createTestDatabase();
+  await migrate(test.db);
+  await test.db.query(
+    `insert into subscription_plans (code, name, price_cents, billing_period, max_members, max_projects, max_tasks)
+     values ('free', 'Free', 0, 'monthly', 10, 5, 200), ('pro', 'Pro', 2900, 'monthly', null, null, null)
+     on conflict do nothing`,
+  );
+  const auth = createAuth({ db: test.db, secret: randomBytes(32).toString('hex'), baseUrl: 'http://localhost', signInPerMinute: 0 });
+  const app = createApp({ db: test.db, auth, logger: createLogger('silent') });
+  const run = randomBytes(4).toString('hex');
+
+  const request = async (actor: Actor | null, method: string, path: string, body?: unknown) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(actor ? { authorization: `Bearer ${actor.token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+
+  const signUp = async (label: string): Promise<Actor> => {
+    const email = `${label}-${run}@example.test`;
+    const response = await app.request('/api/auth/sign-up/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery', name: label }),
+    });
+    const token = response.headers.get('set-auth-token');
+    const payload = (await response.json()) as { user?: { id: string } };
+    if (!response.ok || !token || !payload.user) throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(payload)}`);
+    return { userId: payload.user.id, email, token };
+  };
+
+  const makeTenant = async (slug: string): Promise<Tenant> => {
+    const owner = await signUp(`${slug}-owner`);
+    const created = await request(owner, 'POST', '/api/auth/organization/create', { name: `Org ${slug}`, slug: `${slug}-${run}` });
+    const org = (await created.json()) as { id?: string };
+    if (!created.ok || !org.id) throw new Error(`organization create failed: ${created.status} ${JSON.stringify(org)}`);
+    const others = await Promise.all((['admin', 'member', 'viewer'] as const).map((role) => signUp(`${slug}-${role}`)));
+    const [admin, member, viewer] = others as [Actor, Actor, Actor];
+    const actors: Record<Role, Actor> = { owner, admin, member, viewer };
+    for (const role of ['admin', 'member', 'viewer'] as const) {
+      await test.db.query(`insert into members (organization_id, user_id, role) values ($1, $2, $3)`, [org.id, actors[role].userId, role]);
+    }
+    return { organizationId: org.id, slug: `${slug}-${run}`, actors };
+  };
+
+  const tenantA = await makeTenant('a');
+  const tenantB = await makeTenant('b');
+  return { test, app, auth, tenantA, tenantB, request, signUp, destroy: () => test.destroy() };
+}
