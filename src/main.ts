@@ -7,6 +7,7 @@ import { createAuth } from './auth/auth.js';
 import { loadAuthSecret } from './auth/secret.js';
 import { initDatabase } from './cli/commands/db-init.js';
 import { ConfigError, loadConfig } from './config.js';
+import { loadMasterKey } from './crypto/master-key.js';
 import { openDatabase } from './db/connection.js';
 import { TenantryError } from './errors.js';
 import { createApp } from './http/app.js';
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   // PGlite allows one process at a time, so the server opens it only after init has closed it.
   const db = await openDatabase(config.database, { maxConnections: 20 });
   const auth = createAuth({ db, secret: loadAuthSecret(config, (line) => logger.warn(line)), baseUrl: config.baseUrl });
-  const app = createApp({ db, auth, logger });
+  const masterKey = loadMasterKey({ env: process.env, dataDir: config.dataDir, nodeEnv: config.nodeEnv, warn: (line) => logger.warn(line) });
+  const app = createApp({ db, auth, logger, masterKey, dataDir: config.dataDir });
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     console.log(`\nTenantry is running on ${config.baseUrl.replace(String(config.port), String(info.port))}`);
     console.log(`  API reference: ${config.baseUrl}/docs   OpenAPI: ${config.baseUrl}/openapi.json`);

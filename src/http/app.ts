@@ -8,13 +8,13 @@ import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
 import { handleError } from './errors.js';
 import { requestContext } from './request-context.js';
-import { newRouter } from './router.js';
+import { type RouterDeps, newRouter } from './router.js';
 import { tenantScope } from './tenant-scope.js';
 
-export type AppDeps = { db: Database; auth: Auth; logger: Logger; maxBodyBytes?: number };
+export type AppDeps = RouterDeps & { auth: Auth; logger: Logger; maxBodyBytes?: number };
 
 /** Assembles the whole HTTP surface; tests call `app.request(...)` on it without a server. */
-export function createApp({ db, auth, logger, maxBodyBytes = 1_048_576 }: AppDeps) {
+export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes = 1_048_576 }: AppDeps) {
   const app = newRouter();
   app.use('*', requestContext(logger));
   app.onError(handleError);
@@ -49,7 +49,7 @@ export function createApp({ db, auth, logger, maxBodyBytes = 1_048_576 }: AppDep
   });
   app.use('/api/v1/orgs/:orgId/*', tenantScope(db));
   app.use('/api/v1/orgs/:orgId', tenantScope(db));
-  for (const routes of tenantFeatureRoutes({ db })) app.route('/api/v1', routes);
+  for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir })) app.route('/api/v1', routes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

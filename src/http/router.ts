@@ -4,7 +4,13 @@ import { TenantryError } from '../errors.js';
 import type { AppEnv } from './env.js';
 
 /** What feature routers are built from. */
-export type RouterDeps = { db: Database };
+export type RouterDeps = {
+  db: Database;
+  /** Wraps and unwraps each organization's data key (src/crypto). */
+  masterKey: Buffer;
+  /** Where local files (uploaded assets) live. */
+  dataDir: string;
+};
 
 /**
  * A router whose zod validation failures become our 400 body, naming every offending field.

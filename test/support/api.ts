@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateMasterKey } from '../../src/crypto/envelope.js';
 import { type Auth, createAuth } from '../../src/auth/auth.js';
 import { type App, createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/logger.js';
@@ -12,6 +16,8 @@ export type Tenant = { organizationId: string; slug: string; actors: Record<Role
 export type ApiHarness = {
   test: TestDatabase;
   app: App;
+  masterKey: Buffer;
+  dataDir: string;
   auth: Auth;
   /** Two fresh organizations, each with a signed-in owner, admin, member and viewer. */
   tenantA: Tenant;
@@ -35,7 +41,9 @@ export async function createApiHarness(): Promise<ApiHarness> {
      on conflict do nothing`,
   );
   const auth = createAuth({ db: test.db, secret: randomBytes(32).toString('hex'), baseUrl: 'http://localhost', signInPerMinute: 0 });
-  const app = createApp({ db: test.db, auth, logger: createLogger('silent') });
+  const masterKey = generateMasterKey();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-api-'));
+  const app = createApp({ db: test.db, auth, logger: createLogger('silent'), masterKey, dataDir });
   const run = randomBytes(4).toString('hex');
 
   const request = async (actor: Actor | null, method: string, path: string, body?: unknown) =>
@@ -77,5 +85,5 @@ export async function createApiHarness(): Promise<ApiHarness> {
 
   const tenantA = await makeTenant('a');
   const tenantB = await makeTenant('b');
-  return { test, app, auth, tenantA, tenantB, request, signUp, destroy: () => test.destroy() };
+  return { test, app, auth, masterKey, dataDir, tenantA, tenantB, request, signUp, destroy: () => test.destroy() };
 }
