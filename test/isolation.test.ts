@@ -3,6 +3,7 @@
  * from another tenant's context, so a table added tomorrow is covered without editing this file.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateMasterKey } from '../src/crypto/envelope.js';
 import { migrate } from '../src/db/migrator/runner.js';
 import { quoteIdent } from '../src/db/roles.js';
 import { seedDemo } from '../src/seed/demo.js';
@@ -12,7 +13,7 @@ import { tenantTables } from './support/tenant-catalog.js';
 
 const test = await createTestDatabase();
 await migrate(test.db);
-await seedDemo(test.db, { production: false });
+await seedDemo(test.db, { production: false, masterKey: generateMasterKey() });
 const tables = await tenantTables(test.db);
 const [orgA, orgB] = (await test.db.query<{ id: string }>('select id from organizations order by slug limit 2')).map((r) => r.id);
 if (!orgA || !orgB) throw new Error('the demo seed must create at least two organizations');
@@ -90,6 +91,17 @@ describe.each(tables)('$name', ({ name, tenantColumn, insertableColumns }) => {
   });
 });
 
+const references = await test.db.query<{ child: string; parent: string; columns: string[]; targets: string[] }>(`
+  select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+         array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
+                 join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as columns,
+         array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
+                 join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i) as targets
+    from pg_constraint c
+   where c.contype = 'f' and c.connamespace = 'public'::regnamespace and cardinality(c.conkey) > 1
+     and exists (select from pg_attribute a where a.attrelid = c.conrelid and a.attname = 'organization_id' and a.attnum = c.conkey[1])
+   order by 1, 2`);
+
 describe('composite foreign keys', () => {
   it('cover every reference between tenant tables', async () => {
     const loose = await test.db.query<{ name: string }>(`
@@ -101,16 +113,6 @@ describe('composite foreign keys', () => {
     expect(loose).toEqual([]);
   });
 
-  const references = await test.db.query<{ child: string; parent: string; columns: string[]; targets: string[] }>(`
-    select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
-           array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
-                   join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as columns,
-           array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
-                   join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i) as targets
-      from pg_constraint c
-     where c.contype = 'f' and c.connamespace = 'public'::regnamespace and cardinality(c.conkey) > 1
-       and exists (select from pg_attribute a where a.attrelid = c.conrelid and a.attname = 'organization_id' and a.attnum = c.conkey[1])
-     order by 1, 2`);
 
   it.each(references)('$child → $parent rejects a parent from another tenant', async ({ child, parent, columns, targets }) => {
     const setColumns = columns.slice(1);

@@ -62,11 +62,26 @@ export async function ensureRoles(session: SqlSession): Promise<void> {
         });
     }
   }
-  // The owner creates the app schema and the tables in public (PostgreSQL 15 no longer lets everyone).
-  await session.query(`grant create, connect on database ${quoteIdent(me.database)} to ${ROLES.owner}`);
-  await session.query(`grant connect on database ${quoteIdent(me.database)} to ${ROLES.app}, ${ROLES.platform}`);
-  await session.query(`grant usage, create on schema public to ${ROLES.owner}`);
-  await session.query(`grant usage on schema public to ${ROLES.app}, ${ROLES.platform}`);
+  // The owner creates the app schema and the tables in public (PostgreSQL 15 no longer lets
+  // everyone). Granting needs the database's owner; skip what is already in place.
+  const [granted] = await session.query<{ ready: boolean }>(
+    `select has_database_privilege($1, current_database(), 'CREATE')
+        and has_schema_privilege($1, 'public', 'CREATE') as ready`,
+    [ROLES.owner],
+  );
+  if (granted?.ready) return;
+  try {
+    await session.query(`grant create, connect on database ${quoteIdent(me.database)} to ${ROLES.owner}`);
+    await session.query(`grant connect on database ${quoteIdent(me.database)} to ${ROLES.app}, ${ROLES.platform}`);
+    await session.query(`grant usage, create on schema public to ${ROLES.owner}`);
+    await session.query(`grant usage on schema public to ${ROLES.app}, ${ROLES.platform}`);
+  } catch (error) {
+    throw new TenantryError(
+      'database_permission',
+      `the connecting user "${me.user}" cannot grant ${ROLES.owner} CREATE on database ${me.database} and schema public ` +
+        `(${errorMessage(error)}); connect as the database owner or a superuser for the first migration`,
+    );
+  }
 }
 
 /** Double-quotes an identifier the way PostgreSQL's quote_ident does. */

@@ -9,7 +9,7 @@ import { type SeedSummary, seedDemo } from '../../seed/demo.js';
 import { validateDatabase } from '../../validate/index.js';
 import { say } from '../runtime.js';
 import { printMigrationEvent } from './db-migrate.js';
-import { printSeedSummary } from './db-seed.js';
+import { printSeedSummary, seedOptions } from './db-seed.js';
 import { printFindings } from './db-validate.js';
 
 export type InitOptions = { seed: boolean };
@@ -35,7 +35,7 @@ export async function initDatabase(config: AppConfig, options: InitOptions): Pro
     say(applied.length === 0 ? 'Schema already up to date.' : `Applied ${applied.length} migration(s).`);
     let summary: SeedSummary | null = null;
     if (options.seed) {
-      summary = await seedDemo(db, { production: config.nodeEnv === 'production' });
+      summary = await seedDemo(db, seedOptions(config));
       printSeedSummary(summary);
     }
     const report = await validateDatabase(db);

@@ -17,6 +17,7 @@ export function registerValidate(db: Command): void {
 }
 
 export function printFindings(report: ValidationReport): void {
+  for (const skipped of report.skipped) say(`  skipped [${skipped.rule}]: ${skipped.reason}`);
   if (report.ok) {
     say(`Validation passed: ${report.checks} checks, no findings.`);
     return;
