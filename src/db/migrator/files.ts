@@ -20,7 +20,7 @@ export type MigrationFile = {
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
 const FOLDER_PATTERN = /^(\d{4})_([a-z0-9_]+)$/;
-const NO_TRANSACTION_MARK = /^--\s*tenantry:no-transaction\b/m;
+export const NO_TRANSACTION_MARK = /^--\s*tenantry:no-transaction\b/m;
 
 /** Reads every migration folder in version order and refuses a malformed set outright. */
 export function loadMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
