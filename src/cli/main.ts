@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { TenantryError } from '../errors.js';
 import { registerDbCommands } from './commands/index.js';
+import { registerTenantCommands } from './commands/tenant.js';
 
 const program = new Command('tenantry')
   .description('Tenantry: multi-tenant work management on PostgreSQL')
@@ -9,6 +10,7 @@ const program = new Command('tenantry')
   .exitOverride();
 
 registerDbCommands(program);
+registerTenantCommands(program);
 
 try {
   await program.parseAsync(process.argv);
