@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { registerBackup } from './db-backup.js';
 import { registerInit } from './db-init.js';
+import { registerLint } from './db-lint.js';
 import { registerMigrate } from './db-migrate.js';
 import { registerReset } from './db-reset.js';
+import { registerRestore } from './db-restore.js';
 import { registerRollback } from './db-rollback.js';
 import { registerSeed } from './db-seed.js';
 import { registerStatus } from './db-status.js';
@@ -12,7 +15,10 @@ export function registerDbCommands(program: Command): void {
   const db = program
     .command('db')
     .description('create, migrate, seed and check the database (DATABASE_URL, or PGlite in ./.data)');
-  for (const register of [registerInit, registerMigrate, registerRollback, registerStatus, registerSeed, registerValidate, registerReset]) {
+  for (const register of [
+    registerInit, registerMigrate, registerRollback, registerStatus, registerSeed, registerValidate, registerReset,
+    registerLint, registerBackup, registerRestore,
+  ]) {
     register(db);
   }
 }
