@@ -35,11 +35,14 @@ export class TenantryError extends Error {
   }
 }
 
-/** The SQLSTATE of a driver error, when there is one (pg and PGlite both set `code`). */
+/**
+ * The SQLSTATE of a driver error, when there is one. pg and PGlite set `code`; Drizzle wraps
+ * the driver's error and keeps it as `cause`, so the chain is followed.
+ */
 export function sqlState(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const { code } = error;
-    return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) return current.code;
+    current = 'cause' in current ? current.cause : undefined;
   }
   return undefined;
 }

@@ -1,7 +1,31 @@
 import type { RouterDeps } from '../http/router.js';
+import { aiGenerationRoutes } from './ai-generations/routes.js';
+import { aiProviderRoutes } from './ai-providers/routes.js';
+import { commentRoutes } from './comments/routes.js';
+import { epicRoutes } from './epics/routes.js';
+import { gapRoutes } from './gaps/routes.js';
+import { integrationRoutes } from './integrations/routes.js';
+import { predictionRoutes } from './predictions/routes.js';
+import { projectAssetRoutes } from './project-assets/routes.js';
+import { projectPromptRoutes } from './project-prompts/routes.js';
 import { projectRoutes } from './projects/routes.js';
+import { sprintRoutes } from './sprints/routes.js';
+import { taskRoutes } from './tasks/routes.js';
 
 /** Every feature's router for `/api/v1`; adding a feature means adding it here. */
 export function tenantFeatureRoutes(deps: RouterDeps) {
-  return [projectRoutes(deps)];
+  return [
+    projectRoutes(deps),
+    taskRoutes(deps),
+    epicRoutes(deps),
+    sprintRoutes(deps),
+    commentRoutes(deps),
+    aiProviderRoutes(deps),
+    aiGenerationRoutes(deps),
+    integrationRoutes(deps),
+    gapRoutes(deps),
+    predictionRoutes(deps),
+    projectPromptRoutes(deps),
+    projectAssetRoutes(deps),
+  ];
 }

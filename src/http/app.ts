@@ -21,15 +21,14 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
   app.notFound(() => {
     throw new TenantryError('not_found', 'no such route');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new TenantryError('payload_too_large', `request bodies are limited to ${maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  // JSON bodies are small; uploads stream to disk under their own, larger limit (project-assets).
+  const jsonBodyLimit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new TenantryError('payload_too_large', `request bodies are limited to ${maxBodyBytes} bytes`);
+    },
+  });
+  app.use('/api/*', (c, next) => (isAssetUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
@@ -62,3 +61,8 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const ASSET_UPLOAD = /^\/api\/v1\/orgs\/[^/]+\/projects\/[^/]+\/assets\/?$/;
+function isAssetUpload(method: string, path: string): boolean {
+  return method === 'POST' && ASSET_UPLOAD.test(path);
+}

@@ -35,7 +35,10 @@ export function sampleOf(
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) {
+      // A body of optional fields only (PATCH) still names one, so it is a real change.
+      const firstOptional = Object.keys(schema.properties ?? {})[0];
+      const names = schema.required?.length ? schema.required : firstOptional ? [firstOptional] : [];
+      for (const name of names) {
         out[name] = sampleOf(schema.properties?.[name] ?? {}, resolve, idFor, name);
       }
       return out;

@@ -35,7 +35,9 @@ export const CreateProjectBody = z
   })
   .openapi('CreateProject');
 
-export const UpdateProjectBody = CreateProjectBody.partial().openapi('UpdateProject');
+export const UpdateProjectBody = CreateProjectBody.partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' })
+  .openapi('UpdateProject');
 
 export const ProjectListQuery = PageQuery.extend({
   status: z.enum(projectStatuses).optional(),

@@ -1,0 +1,30 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { projectAssets } from '../../db/schema/index.js';
+import type { Tx } from '../../db/tenant-context.js';
+import { TenantryError } from '../../errors.js';
+import { currentPlan } from './current-plan.js';
+
+/**
+ * Refuses to store `addingBytes` more when live assets would exceed the plan's
+ * `max_storage_bytes` (NULL means unlimited). Like `assertWithinLimit`, a transaction lock per
+ * organization serialises concurrent uploads, so two cannot both take the last bytes.
+ */
+export async function assertWithinStorageLimit(tx: Tx, organizationId: string, addingBytes: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`limit:storage:${organizationId}`}, 0))`);
+  const plan = await currentPlan(tx, organizationId);
+  const limit = plan?.maxStorageBytes ?? null;
+  if (limit === null) return;
+  const [usage] = await tx
+    .select({ used: sql<string>`coalesce(sum(${projectAssets.sizeBytes}), 0)` })
+    .from(projectAssets)
+    .where(and(eq(projectAssets.organizationId, organizationId), isNull(projectAssets.deletedAt)));
+  const used = Number(usage?.used ?? 0);
+  if (used + addingBytes > limit) {
+    throw new TenantryError('limit_exceeded', `the plan allows ${limit} bytes of files; ${used} are in use`, {
+      resource: 'storage',
+      limit,
+      used,
+      adding: addingBytes,
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from '@hono/zod-openapi';
+import { projectMemberRoles } from '../../db/schema/index.js';
+import { OrgParams, PageQuery, pageOf, uuid } from '../../http/openapi.js';
+
+export const ProjectMember = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.uuid(),
+    projectId: z.uuid(),
+    userId: z.uuid(),
+    role: z.enum(projectMemberRoles),
+    name: z.string(),
+    email: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('ProjectMember');
+
+export const AddProjectMemberBody = z
+  .strictObject({
+    /** Must already be a member of the organization. */
+    userId: z.uuid(),
+    role: z.enum(projectMemberRoles).default('contributor'),
+  })
+  .openapi('AddProjectMember');
+
+export const UpdateProjectMemberBody = z.strictObject({ role: z.enum(projectMemberRoles) }).openapi('UpdateProjectMember');
+
+export const ProjectMemberListQuery = PageQuery.extend({ role: z.enum(projectMemberRoles).optional() });
+
+/** `/orgs/{orgId}/projects/{projectId}/members` */
+export const ProjectParams = OrgParams.extend({
+  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
+});
+
+/** `/orgs/{orgId}/projects/{projectId}/members/{id}` */
+export const ProjectMemberParams = ProjectParams.extend({ id: uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const ProjectMemberPage = pageOf(ProjectMember, 'ProjectMemberPage');
+
+export type AddProjectMemberInput = z.infer<typeof AddProjectMemberBody>;
+export type UpdateProjectMemberInput = z.infer<typeof UpdateProjectMemberBody>;
+export type ProjectMemberListFilter = z.infer<typeof ProjectMemberListQuery>;

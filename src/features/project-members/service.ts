@@ -1,0 +1,75 @@
+import { can } from '../../auth/permissions.js';
+import type { Tx } from '../../db/tenant-context.js';
+import { TenantryError } from '../../errors.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import * as repository from './repository.js';
+import type { AddProjectMemberInput, ProjectMemberListFilter, UpdateProjectMemberInput } from './schemas.js';
+
+async function requireLiveProject(tx: Tx, organizationId: string, projectId: string) {
+  return found(await repository.findLiveProject(tx, organizationId, projectId), 'project');
+}
+
+/**
+ * Who staffs a project: admins, and the project's own leads, meaning its owner or anyone on it
+ * with the `lead` role, as long as their organization role lets them write (viewers never do).
+ */
+async function requireProjectManager(call: ServiceCall, tx: Tx, projectId: string): Promise<void> {
+  const { organizationId, userId, role } = call.scope;
+  const project = await requireLiveProject(tx, organizationId, projectId);
+  if (can(role, 'members:manage')) return;
+  if (can(role, 'work:write')) {
+    if (project.ownerId === userId) return;
+    if ((await repository.findProjectRole(tx, organizationId, projectId, userId)) === 'lead') return;
+  }
+  throw new TenantryError('forbidden', "only admins and the project's leads may manage its members");
+}
+
+export async function listProjectMembers(call: ServiceCall, projectId: string, filter: ProjectMemberListFilter) {
+  requirePermission(call, 'read');
+  const organizationId = call.scope.organizationId;
+  const afterId = decodeCursor(filter.cursor);
+  const rows = await inTenant(call, async (tx) => {
+    await requireLiveProject(tx, organizationId, projectId);
+    return repository.listProjectMembers(tx, organizationId, projectId, {
+      ...(filter.role ? { role: filter.role } : {}),
+      afterId,
+      limit: filter.limit,
+    });
+  });
+  return toPage(rows, filter.limit);
+}
+
+/** Only members of the organization can join its projects; anyone else is 404, like a missing user. */
+export async function addProjectMember(call: ServiceCall, projectId: string, input: AddProjectMemberInput) {
+  const organizationId = call.scope.organizationId;
+  return inTenant(call, async (tx) => {
+    await requireProjectManager(call, tx, projectId);
+    if (!(await repository.isOrganizationMember(tx, organizationId, input.userId))) {
+      throw new TenantryError('not_found', 'no such member in this organization');
+    }
+    const id = await repository.insertProjectMember(tx, organizationId, projectId, input);
+    return found(await repository.findProjectMember(tx, organizationId, projectId, id), 'project member');
+  });
+}
+
+export async function changeProjectRole(call: ServiceCall, projectId: string, id: string, input: UpdateProjectMemberInput) {
+  const organizationId = call.scope.organizationId;
+  return inTenant(call, async (tx) => {
+    await requireProjectManager(call, tx, projectId);
+    if (!(await repository.updateProjectMemberRole(tx, organizationId, projectId, id, input.role))) {
+      throw new TenantryError('not_found', 'project member not found');
+    }
+    return found(await repository.findProjectMember(tx, organizationId, projectId, id), 'project member');
+  });
+}
+
+export async function removeProjectMember(call: ServiceCall, projectId: string, id: string): Promise<void> {
+  const organizationId = call.scope.organizationId;
+  await inTenant(call, async (tx) => {
+    await requireProjectManager(call, tx, projectId);
+    if (!(await repository.deleteProjectMember(tx, organizationId, projectId, id))) {
+      throw new TenantryError('not_found', 'project member not found');
+    }
+  });
+}

@@ -1,0 +1,56 @@
+import { z } from '@hono/zod-openapi';
+import { sprintStatuses } from '../../db/schema/index.js';
+import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+
+export const Sprint = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.uuid(),
+    projectId: z.uuid(),
+    name: z.string(),
+    goal: z.string().nullable(),
+    startDate: z.string().nullable(),
+    endDate: z.string().nullable(),
+    status: z.enum(sprintStatuses),
+    /** Story points of the sprint's done tasks, recorded when it completes. */
+    velocity: z.int().nullable(),
+    completedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('Sprint');
+
+// Status is not among them: it moves only through start and complete.
+const sprintFields = {
+  name: z.string().trim().min(1).max(200),
+  goal: z.string().max(10_000).nullish(),
+  startDate: z.iso.date().nullish(),
+  endDate: z.iso.date().nullish(),
+};
+
+type Dates = { startDate?: string | null; endDate?: string | null };
+/** ISO dates compare correctly as strings. */
+const datesInOrder = (body: Dates) => !body.startDate || !body.endDate || body.endDate >= body.startDate;
+const datesMessage = { message: 'endDate must not be before startDate', path: ['endDate'] };
+
+export const CreateSprintBody = z.strictObject(sprintFields).refine(datesInOrder, datesMessage).openapi('CreateSprint');
+
+export const UpdateSprintBody = z
+  .strictObject(sprintFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
+  .refine(datesInOrder, datesMessage)
+  .openapi('UpdateSprint');
+
+export const ProjectParams = z.object({
+  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
+  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
+});
+
+export const SprintListQuery = PageQuery.extend({ status: z.enum(sprintStatuses).optional() });
+
+export const SprintPage = pageOf(Sprint, 'SprintPage');
+
+export type CreateSprintInput = z.infer<typeof CreateSprintBody>;
+export type UpdateSprintInput = z.infer<typeof UpdateSprintBody>;
+export type SprintListFilter = z.infer<typeof SprintListQuery>;

@@ -1,0 +1,102 @@
+import { sprintStatuses } from '../../db/schema/index.js';
+import { TenantryError, sqlState } from '../../errors.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import * as repository from './repository.js';
+import type { CreateSprintInput, SprintListFilter, UpdateSprintInput } from './schemas.js';
+
+export async function listSprints(call: ServiceCall, projectId: string, filter: SprintListFilter) {
+  requirePermission(call, 'read');
+  const afterId = decodeCursor(filter.cursor);
+  const { organizationId } = call.scope;
+  const rows = await inTenant(call, async (tx) => {
+    found(await repository.findProject(tx, organizationId, projectId), 'project');
+    return repository.listSprints(tx, organizationId, projectId, { ...filter, afterId });
+  });
+  return toPage(rows, filter.limit);
+}
+
+export async function getSprint(call: ServiceCall, id: string) {
+  requirePermission(call, 'read');
+  return found(await inTenant(call, (tx) => repository.findSprint(tx, call.scope.organizationId, id)), 'sprint');
+}
+
+/** A new sprint is always in planning; it moves on only through start and complete. */
+export async function createSprint(call: ServiceCall, projectId: string, input: CreateSprintInput) {
+  requirePermission(call, 'work:write');
+  const { organizationId } = call.scope;
+  return inTenant(call, async (tx) => {
+    found(await repository.findProject(tx, organizationId, projectId), 'project');
+    return repository.insertSprint(tx, organizationId, projectId, input);
+  });
+}
+
+export async function updateSprint(call: ServiceCall, id: string, input: UpdateSprintInput) {
+  requirePermission(call, 'work:write');
+  const { organizationId } = call.scope;
+  return inTenant(call, async (tx) => {
+    const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
+    const startDate = input.startDate === undefined ? sprint.startDate : input.startDate;
+    const endDate = input.endDate === undefined ? sprint.endDate : input.endDate;
+    if (startDate && endDate && endDate < startDate) {
+      const message = `endDate ${endDate} is before startDate ${startDate}`;
+      throw new TenantryError('validation_failed', message, [{ path: input.endDate ? 'endDate' : 'startDate', message }]);
+    }
+    return found(await repository.updateSprint(tx, organizationId, id, sprintStatuses, input), 'sprint');
+  });
+}
+
+/** planning → active; a project runs one sprint at a time (a partial unique index backs this up). */
+export async function startSprint(call: ServiceCall, id: string) {
+  requirePermission(call, 'work:write');
+  const { organizationId } = call.scope;
+  return inTenant(call, async (tx) => {
+    const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
+    if (sprint.status !== 'planning') throw conflict(`the sprint is ${sprint.status}; only a planning sprint can start`);
+    const running = await repository.findActiveSprint(tx, organizationId, sprint.projectId);
+    if (running) throw conflict(`sprint "${running.name}" is already active in this project`, { activeSprintId: running.id });
+    try {
+      return (await repository.updateSprint(tx, organizationId, id, ['planning'], { status: 'active' })) ?? raceLost();
+    } catch (error) {
+      // Another request started a sprint in this project between our check and our write.
+      if (sqlState(error) === '23505') throw conflict('another sprint is already active in this project');
+      throw error;
+    }
+  });
+}
+
+/** active → completed, recording when and the velocity: story points of the sprint's done tasks. */
+export async function completeSprint(call: ServiceCall, id: string) {
+  requirePermission(call, 'work:write');
+  const { organizationId } = call.scope;
+  return inTenant(call, async (tx) => {
+    const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
+    if (sprint.status !== 'active') throw conflict(`the sprint is ${sprint.status}; only an active sprint can complete`);
+    const velocity = await repository.completedStoryPoints(tx, organizationId, id);
+    const changes = { status: 'completed' as const, velocity, completedAt: new Date() };
+    return (await repository.updateSprint(tx, organizationId, id, ['active'], changes)) ?? raceLost();
+  });
+}
+
+/**
+ * Only a sprint still in planning can be deleted (the table keeps no soft delete, and a started
+ * sprint's history feeds velocity); its tasks return to the backlog.
+ */
+export async function deleteSprint(call: ServiceCall, id: string): Promise<void> {
+  requirePermission(call, 'work:write');
+  const { organizationId } = call.scope;
+  await inTenant(call, async (tx) => {
+    const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
+    if (sprint.status !== 'planning') throw conflict(`the sprint is ${sprint.status}; only a planning sprint can be deleted`);
+    if (!(await repository.deletePlanningSprint(tx, organizationId, id))) raceLost();
+  });
+}
+
+function conflict(message: string, details?: unknown): TenantryError {
+  return new TenantryError('conflict', message, details);
+}
+
+/** The sprint changed status between our read and our write. */
+function raceLost(): never {
+  throw conflict('the sprint changed meanwhile; reload it and try again');
+}
