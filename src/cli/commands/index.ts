@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBackup } from './db-backup.js';
+import { registerDistribute } from './db-distribute.js';
 import { registerInit } from './db-init.js';
 import { registerLint } from './db-lint.js';
 import { registerMigrate } from './db-migrate.js';
@@ -17,7 +18,7 @@ export function registerDbCommands(program: Command): void {
     .description('create, migrate, seed and check the database (DATABASE_URL, or PGlite in ./.data)');
   for (const register of [
     registerInit, registerMigrate, registerRollback, registerStatus, registerSeed, registerValidate, registerReset,
-    registerLint, registerBackup, registerRestore,
+    registerLint, registerBackup, registerRestore, registerDistribute,
   ]) {
     register(db);
   }

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../../test/support/database.js';
+import { migrate } from '../db/migrator/runner.js';
+import type { Finding } from '../validate/index.js';
+import { type CitusReport, DEFAULT_REFERENCE_LIMITS, type ReferenceLimits, checkCitusReadiness } from './index.js';
+
+/** The rule and table of each finding, for exact comparisons. */
+function located(findings: Finding[]): string[] {
+  return [...new Set(findings.map((f) => `${f.rule} ${f.table ?? '(database)'}`))].sort();
+}
+
+const sameFinding = (a: Finding, b: Finding) => a.rule === b.rule && a.table === b.table && a.message === b.message;
+
+/**
+ * The SET NULL (col) foreign keys the migrations declare on tenant tables: Citus rejects every
+ * one of them (citusdata/citus#7132), and nothing else in the schema stops distribution.
+ */
+const SET_NULL_KEYS_BY_TABLE = {
+  ai_generations: 3,
+  ai_providers: 1,
+  comments: 1,
+  documents: 1,
+  epics: 1,
+  gaps: 1,
+  integrations: 1,
+  invitations: 1,
+  predictions: 1,
+  project_assets: 1,
+  project_prompts: 1,
+  projects: 2,
+  tasks: 4,
+};
+
+describe('Citus readiness (tenantry db validate --citus)', () => {
+  let test: TestDatabase;
+  let baseline: CitusReport;
+  const exec = (script: string) => test.db.session((session) => session.exec(script));
+
+  /** Changes the schema, checks, always undoes the change, and returns only the findings the change added. */
+  async function findingsWhile(change: string, undo: string, limits?: ReferenceLimits): Promise<CitusReport> {
+    await exec(change);
+    try {
+      const report = await checkCitusReadiness(test.db, limits);
+      return { ...report, findings: report.findings.filter((f) => !baseline.findings.some((b) => sameFinding(f, b))) };
+    } finally {
+      await exec(undo);
+    }
+  }
+
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    await migrate(test.db);
+    baseline = await checkCitusReadiness(test.db);
+  });
+  afterAll(async () => {
+    await test.destroy();
+  });
+
+  it('finds the migrated schema ready except for its ON DELETE SET NULL (col) keys', () => {
+    expect(baseline.ok).toBe(false);
+    expect(new Set(baseline.findings.map((f) => f.rule))).toEqual(new Set(['citus-foreign-key-action']));
+    const perTable: Record<string, number> = {};
+    for (const f of baseline.findings) perTable[f.table ?? ''] = (perTable[f.table ?? ''] ?? 0) + 1;
+    expect(perTable).toEqual(SET_NULL_KEYS_BY_TABLE);
+    expect(baseline.findings.map((f) => f.message)).toContain(
+      'foreign key tasks_organization_id_assignee_id_fkey (organization_id, assignee_id) → members is ON DELETE SET NULL (assignee_id); ' +
+        'Citus rejects that on a key that includes organization_id (citusdata/citus#7132)',
+    );
+    // Every rule ran; the keys and the reference tables all pass.
+    for (const rule of ['citus-primary-key', 'citus-unique', 'citus-foreign-key', 'citus-reference-size', 'citus-shared-table'] as const) {
+      expect(baseline.checksByRule[rule], rule).toBeGreaterThan(0);
+    }
+  });
+
+  it('names its two decisions as notes: templates and organizations become reference tables', () => {
+    expect(located(baseline.notes)).toEqual(['citus-foreign-key organizations', 'citus-shared-table templates']);
+    expect(baseline.notes.find((n) => n.table === 'organizations')?.message).toMatch(/reference tables sessions, templates have foreign keys to it/);
+  });
+
+  it('fails a tenant table whose primary key, unique keys and foreign key leave organization_id out', async () => {
+    const report = await findingsWhile(
+      `create table gadgets (
+         organization_id uuid not null references organizations (id) on delete cascade,
+         id uuid not null,
+         primary key (organization_id, id),
+         unique (id)
+       );
+       create table widgets (
+         organization_id uuid not null references organizations (id) on delete cascade,
+         id uuid primary key,
+         code text unique,
+         gadget_id uuid references gadgets (id)
+       );
+       create unique index widgets_lower_code_idx on widgets (lower(code));`,
+      'drop table widgets; drop table gadgets;',
+    );
+    expect(report.ok).toBe(false);
+    expect(report.findings).toEqual([
+      { rule: 'citus-primary-key', table: 'widgets', message: 'primary key widgets_pkey (id) does not include organization_id' },
+      {
+        rule: 'citus-unique',
+        table: 'gadgets',
+        message: 'unique constraint gadgets_id_key (id) does not include organization_id; Citus can only enforce it within one shard',
+      },
+      {
+        rule: 'citus-unique',
+        table: 'widgets',
+        message: 'unique constraint widgets_code_key (code) does not include organization_id; Citus can only enforce it within one shard',
+      },
+      {
+        rule: 'citus-unique',
+        table: 'widgets',
+        message: 'unique index widgets_lower_code_idx ((expression)) does not include organization_id; Citus can only enforce it within one shard',
+      },
+      {
+        rule: 'citus-foreign-key',
+        table: 'widgets',
+        message: 'foreign key widgets_gadget_id_fkey (gadget_id) → gadgets (id) does not pair organization_id with gadgets.organization_id at the same position',
+      },
+    ]);
+  });
+
+  it('fails a tenant table with no primary key at all', async () => {
+    const report = await findingsWhile(
+      'create table widgets (organization_id uuid not null, name text)',
+      'drop table widgets',
+    );
+    expect(located(report.findings)).toEqual(['citus-primary-key widgets']);
+  });
+
+  it('fails a foreign key that carries organization_id at the wrong position, or cascades updates through it', async () => {
+    const report = await findingsWhile(
+      `create table widgets (
+         organization_id uuid not null,
+         id uuid not null,
+         project_id uuid,
+         primary key (organization_id, id),
+         constraint widgets_swapped_fkey foreign key (project_id, organization_id) references projects (organization_id, id),
+         constraint widgets_project_fkey foreign key (organization_id, project_id) references projects (organization_id, id)
+           on update cascade
+       )`,
+      'drop table widgets',
+    );
+    expect(report.findings.map((f) => [f.rule, f.table, f.message.split(' ')[2]])).toEqual([
+      ['citus-foreign-key', 'widgets', 'widgets_swapped_fkey'],
+      ['citus-foreign-key-action', 'widgets', 'widgets_project_fkey'],
+    ]);
+    expect(report.findings[1]?.message).toMatch(/is ON UPDATE CASCADE; Citus rejects that/);
+  });
+
+  it('fails a platform table that references a distributed table', async () => {
+    const report = await findingsWhile(
+      `create table project_stars (
+         id uuid primary key,
+         project_org uuid not null,
+         project_id uuid not null,
+         foreign key (project_org, project_id) references projects (organization_id, id)
+       )`,
+      'drop table project_stars',
+    );
+    expect(report.findings).toEqual([
+      {
+        rule: 'citus-foreign-key',
+        table: 'project_stars',
+        message:
+          'foreign key project_stars_project_org_project_id_fkey (project_org, project_id) → projects: ' +
+          'a reference table may reference only reference tables, and projects is distributed',
+      },
+    ]);
+  });
+
+  it('fails a reference table above the size limit, from the planner statistics', async () => {
+    const limits = { ...DEFAULT_REFERENCE_LIMITS, maxRows: 2 };
+    const report = await findingsWhile(
+      `insert into users (name, email) values ('A', 'a@size.test'), ('B', 'b@size.test'), ('C', 'c@size.test');
+       analyze users;`,
+      `delete from users where email like '%@size.test'; analyze users;`,
+      limits,
+    );
+    expect(located(report.findings)).toEqual(['citus-reference-size users']);
+    expect(report.findings[0]?.message).toMatch(/^about 3 rows and [\d.]+ MB, over the reference-table limit of 2 rows or 100\.0 MB/);
+  });
+
+  it('notes, and does not fail, another table whose organization_id is nullable', async () => {
+    const report = await findingsWhile(
+      'create table snippets (id uuid primary key, organization_id uuid references organizations (id) on delete cascade)',
+      'drop table snippets',
+    );
+    expect(report.findings).toEqual([]);
+    expect(located(report.notes)).toContain('citus-shared-table snippets');
+  });
+});
