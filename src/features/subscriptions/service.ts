@@ -56,7 +56,8 @@ export async function getUsage(call: ServiceCall) {
   const [plan, usage] = await inTenant(call, async (tx) => {
     // The plan whose limits apply: the live subscription's, else the free plan.
     const current = await currentPlan(tx, organizationId);
-    return [current ? await repository.findPlan(tx, current.id) : undefined, await repository.measureUsage(tx, organizationId, monthStart)] as const;
+    const applying = current ? await repository.findPlan(tx, current.id) : undefined;
+    return [applying, await repository.measureUsage(tx, organizationId, monthStart)] as const;
   });
   if (!usage) throw new TenantryError('not_found', 'organization not found');
   const limits = plan ? planLimits(plan) : null;
