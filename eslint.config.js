@@ -14,4 +14,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // Plain JavaScript outside the TypeScript project (web app, bin shim, this file): lint it without types.
+  { files: ['web/**/*.js', 'bin/*.js', '*.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,8 +1,8 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import type { Auth } from '../auth/auth.js';
-import type { Database } from '../db/connection.js';
 import { migrationStatus } from '../db/migrator/runner.js';
 import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
@@ -10,6 +10,7 @@ import { handleError } from './errors.js';
 import { requestContext } from './request-context.js';
 import { type RouterDeps, newRouter } from './router.js';
 import { tenantScope } from './tenant-scope.js';
+import { webRoutes } from './web.js';
 
 export type AppDeps = RouterDeps & { auth: Auth; logger: Logger; maxBodyBytes?: number };
 
@@ -28,7 +29,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
       throw new TenantryError('payload_too_large', `request bodies are limited to ${maxBodyBytes} bytes`);
     },
   });
-  app.use('/api/*', (c, next) => (isAssetUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
+  app.use('/api/*', except((c) => isAssetUpload(c.req.method, c.req.path), jsonBodyLimit));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
@@ -57,6 +58,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
     security: [{ bearer: [] }],
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', webRoutes());
   return app;
 }
 

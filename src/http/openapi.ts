@@ -29,6 +29,11 @@ export const OrgParams = z.object({
   orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
 });
 
+/** `/orgs/{orgId}/projects/{projectId}/<resource>` */
+export const ProjectParams = OrgParams.extend({
+  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
+});
+
 /** `/orgs/{orgId}/<resource>/{id}` */
 export const OrgResourceParams = OrgParams.extend({
   id: uuid().openapi({ param: { name: 'id', in: 'path' } }),

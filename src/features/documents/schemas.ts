@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { documentStatuses, documentTypes } from '../../db/schema/index.js';
-import { OrgParams, PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 /** A document without its body, as lists show it. */
 export const DocumentSummary = z
@@ -51,10 +51,7 @@ export const DocumentListQuery = PageQuery.extend({
   q: z.string().trim().min(1).max(200).optional(),
 });
 
-/** `/orgs/{orgId}/projects/{projectId}/…` */
-export const ProjectParams = OrgParams.extend({
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const DocumentPage = pageOf(DocumentSummary, 'DocumentPage');
 

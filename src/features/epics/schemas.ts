@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { epicStatuses } from '../../db/schema/index.js';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 export const Epic = z
   .object({
@@ -41,10 +41,7 @@ export const UpdateEpicBody = z
   .refine(datesInOrder, datesMessage)
   .openapi('UpdateEpic');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const EpicListQuery = PageQuery.extend({ status: z.enum(epicStatuses).optional() });
 

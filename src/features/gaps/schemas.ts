@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { gapSeverities, gapStatuses, gapTypes } from '../../db/schema/index.js';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 const RootCauseAnalysis = z
   .strictObject({
@@ -66,10 +66,7 @@ export const UpdateGapBody = z
   .partial()
   .openapi('UpdateGap');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const GapListQuery = PageQuery.extend({
   status: z.enum(gapStatuses).optional(),

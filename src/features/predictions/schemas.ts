@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { predictionTypes } from '../../db/schema/index.js';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 const byPercentile = <T extends z.ZodType>(value: T) => z.record(z.string(), value).openapi({ example: { '50': 3, '85': 5, '95': 6 } });
 
@@ -45,10 +45,7 @@ export const DeliveryForecastBody = z
   })
   .openapi('DeliveryForecastRequest');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const PredictionListQuery = PageQuery.extend({
   predictionType: z.enum(predictionTypes).optional(),

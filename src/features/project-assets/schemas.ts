@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams, uuid } from '../../http/openapi.js';
 
 /** File metadata; the bytes are at `…/assets/{id}/content`. */
 export const ProjectAsset = z
@@ -18,10 +18,7 @@ export const ProjectAsset = z
   })
   .openapi('ProjectAsset');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const AssetParams = ProjectParams.extend({
   id: uuid().openapi({ param: { name: 'id', in: 'path' } }),

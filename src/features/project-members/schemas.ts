@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { projectMemberRoles } from '../../db/schema/index.js';
-import { OrgParams, PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams, uuid } from '../../http/openapi.js';
 
 export const ProjectMember = z
   .object({
@@ -28,10 +28,7 @@ export const UpdateProjectMemberBody = z.strictObject({ role: z.enum(projectMemb
 
 export const ProjectMemberListQuery = PageQuery.extend({ role: z.enum(projectMemberRoles).optional() });
 
-/** `/orgs/{orgId}/projects/{projectId}/members` */
-export const ProjectParams = OrgParams.extend({
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 /** `/orgs/{orgId}/projects/{projectId}/members/{id}` */
 export const ProjectMemberParams = ProjectParams.extend({ id: uuid().openapi({ param: { name: 'id', in: 'path' } }) });

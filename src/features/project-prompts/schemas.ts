@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { promptRoles } from '../../db/schema/index.js';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 export const ProjectPrompt = z
   .object({
@@ -33,10 +33,7 @@ export const AppendPromptBody = z
   })
   .openapi('AppendPrompt');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 /** Messages in the order they were added (ids are time-ordered). */
 export const PromptListQuery = PageQuery.extend({

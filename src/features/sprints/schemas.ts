@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { sprintStatuses } from '../../db/schema/index.js';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 export const Sprint = z
   .object({
@@ -42,10 +42,7 @@ export const UpdateSprintBody = z
   .refine(datesInOrder, datesMessage)
   .openapi('UpdateSprint');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const SprintListQuery = PageQuery.extend({ status: z.enum(sprintStatuses).optional() });
 

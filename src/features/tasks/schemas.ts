@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { taskPriorities, taskStatuses, taskTypes } from '../../db/schema/index.js';
-import { PageQuery, pageOf, uuid } from '../../http/openapi.js';
+import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
 
 export const Task = z
   .object({
@@ -57,10 +57,7 @@ export const BulkCreateTasksBody = z
 
 export const TaskList = z.object({ items: z.array(Task) }).openapi('TaskList');
 
-export const ProjectParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-  projectId: uuid().openapi({ param: { name: 'projectId', in: 'path' }, description: 'Project id' }),
-});
+export { ProjectParams };
 
 export const TaskListQuery = PageQuery.extend({
   status: z.enum(taskStatuses).optional(),
