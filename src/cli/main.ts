@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { TenantryError } from '../errors.js';
 import { registerDbCommands } from './commands/index.js';
+import { registerKeysCommands } from './commands/keys.js';
 import { registerTenantCommands } from './commands/tenant.js';
 
 const program = new Command('tenantry')
@@ -11,6 +12,7 @@ const program = new Command('tenantry')
 
 registerDbCommands(program);
 registerTenantCommands(program);
+registerKeysCommands(program);
 
 try {
   await program.parseAsync(process.argv);
