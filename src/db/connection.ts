@@ -55,6 +55,11 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   });
   // An idle client that loses its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
+  // A checked-out client whose server goes away emits 'error' too; unheard, Node would exit.
+  // The query in flight still fails normally and the pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const location = redactUrl(url);
   try {
     const probe = await pool.connect();

@@ -52,8 +52,17 @@ function fromDatabase(error: unknown): TenantryError | null {
   }
 }
 
+const CONNECTION_LOSS = /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|not queryable/i;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A lost or refused database connection, however many libraries wrapped it (Better Auth, Drizzle). */
 function isConnectionLoss(error: unknown): boolean {
-  return error instanceof Error && /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect/i.test(error.message);
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = 'code' in current ? current.code : undefined;
+    if (CONNECTION_LOSS.test(current.message) || (typeof code === 'string' && NETWORK_CODES.has(code))) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 /** Renders every failure as `{ error: { code, message, details? } }`; 500s are logged, never explained. */
