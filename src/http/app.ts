@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import type { Logger } from 'pino';
 import type { Auth } from '../auth/auth.js';
+import { handleAuthRequest } from '../auth/auth-trail.js';
 import { migrationStatus } from '../db/migrator/runner.js';
 import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
@@ -39,7 +40,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
     return c.json({ status: ready ? 'ready' : 'not_ready', database: pending !== null, migrationsCurrent: ready }, ready ? 200 : 503);
   });
 
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw));
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => handleAuthRequest(c, auth, db));
 
   // Resolve the session once; tenant routes require it, public routes ignore it.
   app.use('/api/v1/*', async (c, next) => {
