@@ -32,7 +32,7 @@ export type ApiHarness = {
  * A migrated fresh database, the real app (Better Auth included) and two tenants with every
  * role, for in-process `app.request` tests. Plans and features are seeded; nothing else is.
  */
-export async function createApiHarness(): Promise<ApiHarness> {
+export async function createApiHarness(options: { signInPerMinute?: number } = {}): Promise<ApiHarness> {
   const test = await createTestDatabase();
   await migrate(test.db);
   await test.db.query(
@@ -40,7 +40,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
      values ('free', 'Free', 0, 'monthly', 10, 5, 200), ('pro', 'Pro', 2900, 'monthly', null, null, null)
      on conflict do nothing`,
   );
-  const auth = createAuth({ db: test.db, secret: randomBytes(32).toString('hex'), baseUrl: 'http://localhost', signInPerMinute: 0 });
+  const auth = createAuth({ db: test.db, secret: randomBytes(32).toString('hex'), baseUrl: 'http://localhost', signInPerMinute: options.signInPerMinute ?? 0 });
   const masterKey = generateMasterKey();
   const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-api-'));
   const app = createApp({ db: test.db, auth, logger: createLogger('silent'), masterKey, dataDir });
@@ -56,11 +56,13 @@ export async function createApiHarness(): Promise<ApiHarness> {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
 
+  let signUps = 0;
   const signUp = async (label: string): Promise<Actor> => {
     const email = `${label}-${run}@example.test`;
     const response = await app.request('/api/auth/sign-up/email', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // A documentation address per sign-up, so a rate-limited harness still sets up its users.
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${++signUps}` },
       body: JSON.stringify({ email, password: 'correct horse battery', name: label }),
     });
     const token = response.headers.get('set-auth-token');
