@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateMasterKey } from '../../src/crypto/envelope.js';
 import { type Auth, createAuth } from '../../src/auth/auth.js';
 import { type App, createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/http/logger.js';
+import pino from 'pino';
 import { migrate } from '../../src/db/migrator/runner.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { type TestDatabase, createTestDatabase } from './database.js';
@@ -18,6 +18,8 @@ export type ApiHarness = {
   app: App;
   masterKey: Buffer;
   dataDir: string;
+  /** The JSON log lines the app wrote so far. */
+  logLines: string[];
   auth: Auth;
   /** Two fresh organizations, each with a signed-in owner, admin, member and viewer. */
   tenantA: Tenant;
@@ -43,7 +45,10 @@ export async function createApiHarness(options: { signInPerMinute?: number } = {
   const auth = createAuth({ db: test.db, secret: randomBytes(32).toString('hex'), baseUrl: 'http://localhost', signInPerMinute: options.signInPerMinute ?? 0 });
   const masterKey = generateMasterKey();
   const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-api-'));
-  const app = createApp({ db: test.db, auth, logger: createLogger('silent'), masterKey, dataDir });
+  // Every log line the app writes, so tests can prove what never reaches a log.
+  const logLines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
+  const app = createApp({ db: test.db, auth, logger, masterKey, dataDir });
   const run = randomBytes(4).toString('hex');
 
   const request = async (actor: Actor | null, method: string, path: string, body?: unknown) =>
@@ -87,5 +92,5 @@ export async function createApiHarness(options: { signInPerMinute?: number } = {
 
   const tenantA = await makeTenant('a');
   const tenantB = await makeTenant('b');
-  return { test, app, auth, masterKey, dataDir, tenantA, tenantB, request, signUp, destroy: () => test.destroy() };
+  return { test, app, auth, masterKey, dataDir, logLines, tenantA, tenantB, request, signUp, destroy: () => test.destroy() };
 }

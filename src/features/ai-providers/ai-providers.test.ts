@@ -79,6 +79,17 @@ describe('AI providers API', () => {
     expect((await providerRow(provider.id))?.api_key_ciphertext).toBeNull();
   });
 
+  it('never writes an API key to a log line', async () => {
+    const secret = 'sk-live-LOGCHECKsecret-0003-lmno';
+    const created = await h.request(h.tenantA.actors.admin, 'POST', path(h.tenantA.organizationId), {
+      provider: 'anthropic', name: 'Log check', defaultModel: 'claude', apiKey: secret,
+    });
+    expect(created.status).toBe(201);
+    await h.request(h.tenantA.actors.admin, 'POST', path(h.tenantA.organizationId), { name: 'broken', apiKey: secret });
+    expect(h.logLines.length).toBeGreaterThan(0);
+    expect(h.logLines.join('\n')).not.toContain(secret);
+  });
+
   it('keeps one default provider, refuses duplicate names, and deletes', async () => {
     const { organizationId, actors } = h.tenantA;
     const first = (await (await h.request(actors.owner, 'POST', path(organizationId), { provider: 'ollama', name: 'Local', isDefault: true })).json()) as Provider;
