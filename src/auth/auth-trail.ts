@@ -1,11 +1,13 @@
 import type { Context } from 'hono';
+import { z } from 'zod';
+import { TenantryError } from '../errors.js';
 import type { Database } from '../db/connection.js';
 import type { AppEnv } from '../http/env.js';
 import type { Auth } from './auth.js';
 import { recordAuthEvent } from './auth-events.js';
 
 /**
- * Serves Better Auth and writes what its own hooks cannot see to `auth_events`: failed
+ * Serves Better Auth, checks the one body it passes to the database unvalidated, and writes what its own hooks cannot see to `auth_events`: failed
  * sign-ins (with the email tried) and sign-outs. Successful sign-ins are recorded when their
  * session is created (see auth.ts).
  */
@@ -13,6 +15,7 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
   const path = c.req.path;
   const signingIn = c.req.method === 'POST' && path.endsWith('/sign-in/email');
   const signingOut = c.req.method === 'POST' && path.endsWith('/sign-out');
+  if (c.req.method === 'POST' && path.endsWith('/update-user')) await requireValidProfile(c.req.raw.clone());
   const attemptedEmail = signingIn ? await emailOf(c.req.raw.clone()) : null;
   const leaving = signingOut ? await auth.api.getSession({ headers: c.req.raw.headers }) : null;
 
@@ -29,6 +32,23 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
     await recordAuthEvent(db, { action: 'auth.sign_out', userId: leaving.user.id, email: leaving.user.email, ...where });
   }
   return response;
+}
+
+/**
+ * Better Auth hands update-user fields to the database unchecked, so a null or non-string name
+ * surfaced as a 500. Our columns' rules, checked at the edge instead.
+ */
+const ProfileUpdate = z.looseObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  image: z.string().max(2048).nullable().optional(),
+});
+
+async function requireValidProfile(request: Request): Promise<void> {
+  const parsed = ProfileUpdate.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+    throw new TenantryError('validation_failed', `invalid profile: ${fields.map((f) => f.path).join(', ')}`, fields);
+  }
 }
 
 async function emailOf(request: Request): Promise<string | null> {

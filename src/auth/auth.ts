@@ -1,6 +1,6 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { admin, bearer, organization } from 'better-auth/plugins';
+import { admin, bearer, openAPI, organization } from 'better-auth/plugins';
 import type { Database } from '../db/connection.js';
 import * as schema from '../db/schema/index.js';
 import { recordAuthEvent } from './auth-events.js';
@@ -36,6 +36,8 @@ export function createAuth(options: AuthOptions) {
       customRules: { '/sign-in/email': { window: 60, max: options.signInPerMinute ?? 10 } },
     },
     plugins: [
+      // Describes the auth routes; app.ts merges them into /openapi.json next to ours.
+      openAPI({ disableDefaultReference: true }),
       bearer(),
       admin(),
       organization({

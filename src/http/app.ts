@@ -8,6 +8,7 @@ import { migrationStatus } from '../db/migrator/runner.js';
 import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
 import { handleError } from './errors.js';
+import { rejectNulCharacters } from './reject-nul.js';
 import { requestContext } from './request-context.js';
 import { type RouterDeps, newRouter } from './router.js';
 import { tenantScope } from './tenant-scope.js';
@@ -31,6 +32,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
     },
   });
   app.use('/api/*', except((c) => isAssetUpload(c.req.method, c.req.path), jsonBodyLimit));
+  app.use('/api/*', rejectNulCharacters());
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
@@ -53,10 +55,24 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
   for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir })) app.route('/api/v1', routes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/openapi.json', {
+  const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Tenantry API', version: '1.0.0', description: 'Multi-tenant work management. Sign in at /api/auth.' },
     security: [{ bearer: [] }],
+  };
+  // Our routes and Better Auth's in one document, so every route is described in one place.
+  app.get('/openapi.json', async (c) => {
+    const document = app.getOpenAPI31Document(documentConfig);
+    const authDocument = await auth.api.generateOpenAPISchema();
+    const authPaths = Object.fromEntries(Object.entries(authDocument.paths).map(([path, item]) => [`/api/auth${path}`, item]));
+    return c.json({
+      ...document,
+      paths: { ...document.paths, ...authPaths },
+      components: {
+        ...document.components,
+        schemas: { ...authDocument.components.schemas, ...document.components?.schemas },
+      },
+    });
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   app.route('/', webRoutes());

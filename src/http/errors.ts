@@ -39,6 +39,8 @@ function fromDatabase(error: unknown): TenantryError | null {
     case '22007':
     case '22008':
     case '22003':
+    case '22021':
+    case '22P05':
       return new TenantryError('validation_failed', 'the values break a rule of the data model');
     case '42501':
       return new TenantryError('not_found', 'not found');
