@@ -47,4 +47,14 @@ describe('the sign-in trail', () => {
     await post('/api/auth/sign-out', {}, { authorization: `Bearer ${token}` });
     expect((await h.app.request(orgPath, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
+
+  it("refuses Better Auth's own member and invitation writes, which would skip plan limits and roles", async () => {
+    const owner = h.tenantA.actors.owner;
+    const invite = await h.request(owner, 'POST', '/api/auth/organization/invite-member', {
+      organizationId: h.tenantA.organizationId, email: 'bypass@example.test', role: 'member',
+    });
+    expect(invite.status).toBe(404);
+    const rows = await h.test.db.query(`select 1 from invitations where email = 'bypass@example.test'`);
+    expect(rows).toEqual([]);
+  });
 });

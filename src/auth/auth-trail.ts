@@ -16,6 +16,12 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
   const signingIn = c.req.method === 'POST' && path.endsWith('/sign-in/email');
   const signingOut = c.req.method === 'POST' && path.endsWith('/sign-out');
   if (c.req.method === 'POST' && path.endsWith('/update-user')) await requireValidProfile(c.req.raw.clone());
+  // Members, invitations and roles change only through /api/v1, where plan limits, roles and the
+  // last-owner rule are enforced; Better Auth's own organization writes would skip them. Creating
+  // an organization stays open (the data key is made on first use, the plan defaults to free).
+  if (c.req.method === 'POST' && /\/organization\//.test(path) && !/\/organization\/(create|set-active)$/.test(path)) {
+    throw new TenantryError('not_found', 'organizations are managed under /api/v1/organizations and /api/v1/orgs/{orgId}');
+  }
   const attemptedEmail = signingIn ? await emailOf(c.req.raw.clone()) : null;
   const leaving = signingOut ? await auth.api.getSession({ headers: c.req.raw.headers }) : null;
 
