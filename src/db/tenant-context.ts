@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { TenantryError } from '../errors.js';
 import type { Database, Orm } from './connection.js';
 import { ROLES } from './roles.js';
+import { isUuid } from '../uuid.js';
 
 /** The transaction handle `withTenant` and `withPlatform` pass to their callback. */
 export type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
@@ -14,7 +15,6 @@ export type TenantContext = {
   requestId?: string | null;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The only way application code reaches tenant data: one transaction, acting as
@@ -57,5 +57,5 @@ export async function withPlatform<T>(
 }
 
 function requireUuid(field: string, value: string): void {
-  if (!UUID.test(value)) throw new TenantryError('bad_request', `${field} must be a UUID`);
+  if (!isUuid(value)) throw new TenantryError('bad_request', `${field} must be a UUID`);
 }

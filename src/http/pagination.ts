@@ -1,6 +1,6 @@
 import { TenantryError } from '../errors.js';
+import { isUuid } from '../uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Keyset pagination over primary keys. Rows the API creates get time-ordered UUIDv7 ids, so
@@ -14,7 +14,7 @@ export function encodeCursor(lastId: string): string {
 export function decodeCursor(text: string | undefined): string | null {
   if (!text) return null;
   const id = Buffer.from(text, 'base64url').toString('utf8');
-  if (!UUID.test(id)) {
+  if (!isUuid(id)) {
     throw new TenantryError('validation_failed', 'cursor is not one this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
   return id;

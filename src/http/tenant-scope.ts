@@ -6,8 +6,8 @@ import { members } from '../db/schema/index.js';
 import { withTenant } from '../db/tenant-context.js';
 import { TenantryError } from '../errors.js';
 import type { AppEnv } from './env.js';
+import { isUuid } from '../uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Guards every `/orgs/{orgId}/…` route: the caller must be signed in (401) and a member of the
@@ -18,7 +18,7 @@ export function tenantScope(db: Database): MiddlewareHandler<AppEnv> {
     const userId = c.var.userId;
     if (!userId) throw new TenantryError('unauthenticated', 'sign in first');
     const organizationId = c.req.param('orgId') ?? '';
-    if (!UUID.test(organizationId)) throw new TenantryError('not_found', 'organization not found');
+    if (!isUuid(organizationId)) throw new TenantryError('not_found', 'organization not found');
     const [membership] = await withTenant(db, { organizationId, userId, requestId: c.var.requestId }, (tx) =>
       tx
         .select({ role: members.role })

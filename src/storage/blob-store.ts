@@ -1,3 +1,5 @@
+import { isUuid } from '../uuid.js';
+
 /**
  * Where uploaded bytes live. The database keeps the metadata (project_assets); a blob store
  * keeps the bytes under a key made only of ids the server generated, never of user input.
@@ -13,7 +15,6 @@ export interface BlobStore {
   delete(key: BlobKey): Promise<void>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `<organizationId>/<assetId>`, the value stored in project_assets.storage_key. Refuses anything
@@ -21,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function storageKeyOf(key: BlobKey): string {
   for (const [name, value] of Object.entries(key)) {
-    if (!UUID.test(value)) throw new Error(`blob key ${name} must be a UUID`);
+    if (!isUuid(value)) throw new Error(`blob key ${name} must be a UUID`);
   }
   return `${key.organizationId.toLowerCase()}/${key.assetId.toLowerCase()}`;
 }

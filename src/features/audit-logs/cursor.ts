@@ -1,4 +1,5 @@
 import { TenantryError } from '../../errors.js';
+import { isUuid } from '../../uuid.js';
 
 /**
  * Where the previous page of the audit trail ended. Audit ids are random, not time-ordered,
@@ -8,7 +9,6 @@ import { TenantryError } from '../../errors.js';
  */
 export type AuditCursor = { at: string; id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 export function encodeAuditCursor(cursor: AuditCursor): string {
@@ -19,7 +19,7 @@ export function encodeAuditCursor(cursor: AuditCursor): string {
 export function decodeAuditCursor(text: string | undefined): AuditCursor | null {
   if (!text) return null;
   const [at = '', id = '', ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
-  if (rest.length > 0 || !INSTANT.test(at) || !UUID.test(id)) {
+  if (rest.length > 0 || !INSTANT.test(at) || !isUuid(id)) {
     throw new TenantryError('validation_failed', 'cursor is not one this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
   return { at, id };
