@@ -9,16 +9,24 @@ import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
 import { handleError } from './errors.js';
 import { rejectNulCharacters } from './reject-nul.js';
+import { createSessionCache } from './session-cache.js';
 import { requestContext } from './request-context.js';
 import { type RouterDeps, newRouter } from './router.js';
 import { tenantScope } from './tenant-scope.js';
 import { webRoutes } from './web.js';
 
-export type AppDeps = RouterDeps & { auth: Auth; logger: Logger; maxBodyBytes?: number };
+export type AppDeps = RouterDeps & {
+  auth: Auth;
+  logger: Logger;
+  maxBodyBytes?: number;
+  /** How long a resolved session is reused (see session-cache.ts); 0 asks Better Auth every time. */
+  sessionCacheMs?: number;
+};
 
 /** Assembles the whole HTTP surface; tests call `app.request(...)` on it without a server. */
-export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes = 1_048_576 }: AppDeps) {
+export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes = 1_048_576, sessionCacheMs }: AppDeps) {
   const app = newRouter();
+  const sessions = createSessionCache(auth, { ttlMs: sessionCacheMs });
   app.use('*', requestContext(logger));
   app.onError(handleError);
   app.notFound(() => {
@@ -42,12 +50,16 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
     return c.json({ status: ready ? 'ready' : 'not_ready', database: pending !== null, migrationsCurrent: ready }, ready ? 200 : 503);
   });
 
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => handleAuthRequest(c, auth, db));
+  app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
+    const response = await handleAuthRequest(c, auth, db);
+    // Sign-out, revocation, bans, password changes: anything but signing in may end a session.
+    if (c.req.method === 'POST' && !SIGNING_IN.test(c.req.path)) sessions.clear();
+    return response;
+  });
 
   // Resolve the session once; tenant routes require it, public routes ignore it.
   app.use('/api/v1/*', async (c, next) => {
-    const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    c.set('userId', session?.user.id ?? null);
+    c.set('userId', await sessions.userIdOf(c.req.raw.headers));
     await next();
   });
   app.use('/api/v1/orgs/:orgId/*', tenantScope(db));
@@ -81,6 +93,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
 
 export type App = ReturnType<typeof createApp>;
 
+const SIGNING_IN = /\/(sign-in|sign-up)\/[^/]+$/;
 const ASSET_UPLOAD = /^\/api\/v1\/orgs\/[^/]+\/projects\/[^/]+\/assets\/?$/;
 function isAssetUpload(method: string, path: string): boolean {
   return method === 'POST' && ASSET_UPLOAD.test(path);

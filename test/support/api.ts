@@ -34,7 +34,7 @@ export type ApiHarness = {
  * A migrated fresh database, the real app (Better Auth included) and two tenants with every
  * role, for in-process `app.request` tests. Plans and features are seeded; nothing else is.
  */
-export async function createApiHarness(options: { signInPerMinute?: number } = {}): Promise<ApiHarness> {
+export async function createApiHarness(options: { signInPerMinute?: number; sessionCacheMs?: number } = {}): Promise<ApiHarness> {
   const test = await createTestDatabase();
   await migrate(test.db);
   await test.db.query(
@@ -48,7 +48,7 @@ export async function createApiHarness(options: { signInPerMinute?: number } = {
   // Every log line the app writes, so tests can prove what never reaches a log.
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
-  const app = createApp({ db: test.db, auth, logger, masterKey, dataDir });
+  const app = createApp({ db: test.db, auth, logger, masterKey, dataDir, sessionCacheMs: options.sessionCacheMs });
   const run = randomBytes(4).toString('hex');
 
   const request = async (actor: Actor | null, method: string, path: string, body?: unknown) =>

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, type ApiHarness, createApiHarness } from '../../test/support/api.js';
+
+const TTL_MS = 400;
+
+describe('the session cache', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await createApiHarness({ sessionCacheMs: TTL_MS });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+
+  const signIn = async (actor: Actor): Promise<Actor> => {
+    const response = await h.app.request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: actor.email, password: 'correct horse battery' }),
+    });
+    expect(response.status).toBe(200);
+    return { ...actor, token: response.headers.get('set-auth-token') ?? '' };
+  };
+  const projects = (actor: Actor) => h.request(actor, 'GET', `/api/v1/orgs/${h.tenantA.organizationId}/projects`);
+  const sessionsInDatabase = async (token: string) =>
+    (await h.test.db.query<{ n: number }>('select count(*)::int as n from sessions where token = $1', [token.split('.')[0] ?? '']))[0]?.n;
+
+  it('reuses a resolved session for a short while, then asks the database again', async () => {
+    const actor = await signIn(h.tenantA.actors.member);
+    expect((await projects(actor)).status).toBe(200);
+    // Revoked behind this process's back (as another server process would): still cached …
+    expect(await sessionsInDatabase(actor.token)).toBe(1);
+    await h.test.db.query('delete from sessions where token = $1', [actor.token.split('.')[0] ?? '']);
+    expect((await projects(actor)).status).toBe(200);
+    // … and refused once the cache entry has lapsed.
+    await new Promise((done) => setTimeout(done, TTL_MS + 100));
+    expect((await projects(actor)).status).toBe(401);
+  });
+
+  it('forgets a session at once when it is signed out through this process', async () => {
+    const actor = await signIn(h.tenantA.actors.member);
+    expect((await projects(actor)).status).toBe(200);
+    const out = await h.app.request('/api/auth/sign-out', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${actor.token}` },
+      body: '{}',
+    });
+    expect(out.status).toBe(200);
+    expect((await projects(actor)).status).toBe(401);
+  });
+});
