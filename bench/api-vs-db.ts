@@ -222,7 +222,7 @@ async function recordEndpoints(url: string, user: BenchUser, endpoints: Endpoint
   }
 }
 
-/** The last BEGIN … COMMIT of a request: the service's own transaction (the first is the membership check). */
+/** The last BEGIN … COMMIT of a request: the service's own transaction. */
 function serviceTransaction(sent: SentQuery[]): SentQuery[] {
   const begin = sent.findLastIndex((statement) => /^\s*begin\b/i.test(statement.text));
   const commit = sent.findIndex((statement, index) => index > begin && /^\s*commit\b/i.test(statement.text));
