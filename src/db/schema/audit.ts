@@ -30,7 +30,7 @@ export const auditLogs = pgTable(
   },
   (t) => [
     pk(t.organizationId, t.id),
-    index('audit_logs_organization_id_created_at_idx').on(t.organizationId, t.createdAt.desc()),
+    index('audit_logs_organization_id_created_at_id_idx').on(t.organizationId, t.createdAt.desc(), t.id.desc()),
     index('audit_logs_organization_id_resource_idx').on(t.organizationId, t.resourceType, t.resourceId),
     index('audit_logs_organization_id_actor_user_id_idx').on(t.organizationId, t.actorUserId),
   ],
