@@ -49,8 +49,12 @@ type Comparison = {
 };
 
 export async function runRlsOverhead(dataset: Dataset, flags: Pick<BenchFlags, 'seconds'>): Promise<{ rows: RlsRow[]; withinTarget: boolean }> {
-  // One connection: every statement of both variants goes down the same wire, one at a time.
+  // A connection per variant, each used one statement at a time. Statements are prepared (as
+  // the server prepares them), and PostgreSQL re-plans a prepared statement whose role changed,
+  // so variants sharing one connection would each pay for the other's plans.
   const db = await openDatabase({ kind: 'postgres', url: dataset.url }, { maxConnections: 1 });
+  const asSuperuser = await openDatabase({ kind: 'postgres', url: dataset.url }, { maxConnections: 1 });
+  const asPlatform = await openDatabase({ kind: 'postgres', url: dataset.url }, { maxConnections: 1 });
   try {
     await requireSuperuser(db);
     const targets = await findTargets(db, ['largest', 'median']);
@@ -61,8 +65,8 @@ export async function runRlsOverhead(dataset: Dataset, flags: Pick<BenchFlags, '
         const { samples, rounds } = await interleave(
           [
             { name: 'rls', run: () => underRls(db, target, query) },
-            { name: 'bypass', run: () => bypassingRls(db, target, query, null) },
-            { name: 'platform', run: () => bypassingRls(db, target, query, ROLES.platform) },
+            { name: 'bypass', run: () => bypassingRls(asSuperuser, target, query, null) },
+            { name: 'platform', run: () => bypassingRls(asPlatform, target, query, ROLES.platform) },
           ],
           { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
         );
@@ -99,7 +103,7 @@ export async function runRlsOverhead(dataset: Dataset, flags: Pick<BenchFlags, '
     const file = await writeResult('rls-overhead', {
       dataset: { name: dataset.name, ...dataset.size },
       method:
-        'interleaved rounds (rls, superuser, platform, then reversed …) on one connection; ratio is the median of per-round rls/superuser ratios, ' +
+        'interleaved rounds (rls, superuser, platform, then reversed …), one connection per variant, prepared statements; ratio is the median of per-round rls/superuser ratios, ' +
         'policyRatio the same against tenantry_platform (BYPASSRLS, privilege checks like tenantry_app)',
       targetRatio: TARGET_RATIO,
       withinTarget,
@@ -108,7 +112,7 @@ export async function runRlsOverhead(dataset: Dataset, flags: Pick<BenchFlags, '
     log(`wrote ${file}`);
     return { rows, withinTarget };
   } finally {
-    await db.close();
+    await Promise.all([db, asSuperuser, asPlatform].map((pool) => pool.close()));
   }
 }
 

@@ -13,11 +13,13 @@ const EnvSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The public origin, for auth callbacks and cookies. */
   BASE_URL: z.url().optional(),
+  /** `off` behind a transaction-mode pooler that cannot carry named statements (PgBouncer < 1.21). */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
 });
 
 export type AppConfig = {
   /** `postgres` when DATABASE_URL is set, otherwise the embedded PGlite default. */
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  database: { kind: 'postgres'; url: string; preparedStatements?: boolean } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
@@ -39,10 +41,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
   }
-  const { DATABASE_URL, TENANTRY_DATA_DIR, NODE_ENV, PORT, BETTER_AUTH_SECRET, BASE_URL } = parsed.data;
+  const { DATABASE_URL, TENANTRY_DATA_DIR, NODE_ENV, PORT, BETTER_AUTH_SECRET, BASE_URL, DATABASE_PREPARED_STATEMENTS } = parsed.data;
   return {
     database: DATABASE_URL
-      ? { kind: 'postgres', url: DATABASE_URL }
+      ? { kind: 'postgres', url: DATABASE_URL, preparedStatements: DATABASE_PREPARED_STATEMENTS === 'on' }
       : { kind: 'pglite', dataDir: `${TENANTRY_DATA_DIR}/pglite` },
     dataDir: TENANTRY_DATA_DIR,
     nodeEnv: NODE_ENV,

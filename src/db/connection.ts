@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { TenantryError, sqlState } from '../errors.js';
+import { PreparingClient } from './prepared-statements.js';
 /**
  * The typed query builder, the same type on both engines. Queries name their tables from
  * `db/schema` directly, so the builder needs no schema registry of its own.
@@ -43,15 +44,17 @@ export async function openDatabase(
   options: OpenOptions = {},
 ): Promise<Database> {
   return config.kind === 'postgres'
-    ? openPostgres(config.url, options)
+    ? openPostgres(config.url, { ...options, preparedStatements: config.preparedStatements ?? true })
     : openPglite(config.dataDir);
 }
 
-async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+async function openPostgres(url: string, options: OpenOptions & { preparedStatements: boolean }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
+    // pg's PoolConfig types its Client option as a bare constructor; PreparingClient is a pg.Client.
+    ...(options.preparedStatements ? { Client: PreparingClient as unknown as typeof pg.Client } : {}),
   });
   // An idle client that loses its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
