@@ -148,6 +148,9 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
       });
     }
 
+    const floor = await httpFloor(running.baseUrl, flags);
+    log(`  http floor (GET /health, no database): ${floor.rps} req/s, p50 ${floor.p50} ms`);
+
     const withinTarget = results.every((row) => row.ratio >= TARGET_RATIO && row.http.errors === 0 && row.http.non2xx === 0 && row.pgbench.failed === 0);
     printTable(
       `API vs database (${flags.connections} connections, ${flags.duration} s × ${ROUNDS} rounds each, ${target.slug}: ${target.tasks.toLocaleString('en-US')} tasks; target ratio ≥ ${TARGET_RATIO})`,
@@ -158,6 +161,10 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
           row.median.pgbenchP50, row.median.pgbenchP99, row.ratio, row.roundTripsUnderLoad, row.http.errors + row.http.non2xx + row.pgbench.failed,
         ]),
       ],
+    );
+    log(
+      `The same server answers GET /health (no database, no session) at ${floor.rps} req/s: ` +
+        `${round(floor.rps / (results[0]?.median.pgbenchTps ?? Number.NaN))} of pgbench's tasks.get rate is the ceiling for any endpoint on this machine.`,
     );
     for (const row of results) {
       log(`\n${row.endpoint}: ${row.roundTrips.length} statements per request`);
@@ -175,6 +182,7 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
       targetRatio: TARGET_RATIO,
       withinTarget,
       endpoints: results,
+      httpFloor: floor,
     });
     log(`wrote ${file}`);
     return { endpoints: results, withinTarget };
@@ -183,6 +191,21 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
     await server?.stop();
     await admin.close();
   }
+}
+
+/**
+ * The HTTP stack alone: GET /health does no database work and reads no session, so its rate
+ * is what Node, Hono and autocannon manage on this machine before any query is sent.
+ */
+async function httpFloor(baseUrl: string, flags: Pick<BenchFlags, 'connections' | 'duration'>): Promise<{ rps: number; p50: number; rounds: number[] }> {
+  const rounds: number[] = [];
+  const p50s: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const result = await autocannon({ url: `${baseUrl}/health`, connections: flags.connections, duration: flags.duration });
+    rounds.push(result['2xx'] / result.duration);
+    p50s.push(result.latency.p50);
+  }
+  return { rps: round(median(rounds)), p50: median(p50s), rounds };
 }
 
 type Capture = { roundTrips: RoundTrip[]; scripts: string[] };
