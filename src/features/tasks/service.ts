@@ -11,12 +11,15 @@ export async function listTasks(call: ServiceCall, projectId: string, filter: Ta
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    found(await repository.findProject(tx, organizationId, projectId), 'project');
-    return repository.listTasks(tx, organizationId, projectId, {
+    const page = await repository.listTasks(tx, organizationId, projectId, {
       ...filter,
       dueBefore: filter.dueBefore === undefined ? undefined : new Date(filter.dueBefore),
       afterId,
     });
+    // Tasks come back only from a live project, so only an empty page needs the project looked
+    // up to tell "no such project" (404) from "no matching tasks": one round trip saved per page.
+    if (page.length === 0) found(await repository.findProject(tx, organizationId, projectId), 'project');
+    return page;
   });
   return toPage(rows, filter.limit);
 }

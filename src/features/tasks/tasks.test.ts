@@ -146,6 +146,20 @@ describe('tasks API', () => {
     expect((await send(actors.viewer, 'GET', byId)).status).toBe(200);
   });
 
+  it('lists an empty project as an empty page, and a missing or deleted project as 404', async () => {
+    const { actors } = h.tenantA;
+    const empty = await send<{ id: string }>(actors.admin, 'POST', `${org(h.tenantA)}/projects`, { name: 'Empty', key: 'EMPTY' });
+    const page = await send<{ items: unknown[] }>(actors.viewer, 'GET', inProject(h.tenantA, empty.body.id));
+    expect(page).toMatchObject({ status: 200, body: { items: [] } });
+    expect((await send(actors.viewer, 'GET', inProject(h.tenantA, empty.body.id, '?status=done'))).status).toBe(200);
+
+    expect((await send(actors.viewer, 'GET', inProject(h.tenantA, crypto.randomUUID()))).status).toBe(404);
+    const doomed = await send<{ id: string }>(actors.admin, 'POST', `${org(h.tenantA)}/projects`, { name: 'Doomed', key: 'DOOM' });
+    await send(actors.member, 'POST', inProject(h.tenantA, doomed.body.id), { title: 'Left behind' });
+    expect((await send(actors.admin, 'DELETE', `${org(h.tenantA)}/projects/${doomed.body.id}`)).status).toBe(204);
+    expect((await send(actors.viewer, 'GET', inProject(h.tenantA, doomed.body.id))).status).toBe(404);
+  });
+
   it("answers 404 for another tenant's tasks, projects and referenced ids, and leaves A's rows alone", async () => {
     const a = h.tenantA;
     const b = h.tenantB;
