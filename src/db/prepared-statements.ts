@@ -11,8 +11,8 @@ type QueryConfigLike = { text: string; name?: string };
 /**
  * A node-postgres client that runs the query builder's statements as named prepared
  * statements, so PostgreSQL plans each shape once per connection instead of on every call.
- * Planning was most of a one-row lookup's server time (bench/rls-overhead.ts: 0.21 ms planned
- * every time, 0.07 ms prepared). Plain SQL strings (migrations, catalog queries) are left alone:
+ * Planning was most of a one-task lookup's server time (`pgbench -r` on the 100k-task bench
+ * dataset: 0.21 ms planned on every call, 0.07 ms prepared). Plain SQL strings (migrations, catalog queries) are left alone:
  * only the builder's config objects are named, by a digest of their text.
  *
  * Off behind a transaction-mode pooler older than PgBouncer 1.21, which cannot follow named
