@@ -19,6 +19,7 @@ import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/http/logger.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
 import { type Dataset, dropBenchDatabase, ensureDataset, sizeForTasks } from './support/datasets.js';
+import { driverRate } from './support/driver-rate.js';
 import { PGBENCH, pgbenchScript, runPgbench } from './support/pgbench.js';
 import { type SentQuery, recordQueries } from './support/query-counter.js';
 import { log, printTable, writeResult } from './support/report.js';
@@ -48,6 +49,8 @@ export type EndpointResult = {
   median: { httpRps: number; httpP50: number; httpP99: number; pgbenchTps: number; pgbenchP50: number; pgbenchP99: number };
   /** Median of per-round HTTP rps / pgbench tps. */
   ratio: number;
+  /** The same transaction from Node through node-postgres alone; ratio is driver tps / pgbench tps. */
+  driver: { tps: number[]; p50: number[]; ratio?: number };
 };
 
 export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'connections' | 'duration'>): Promise<{ endpoints: EndpointResult[]; withinTarget: boolean }> {
@@ -82,6 +85,7 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
       if (!capture) throw new Error(`nothing recorded for ${endpoint.name}`);
       const http: EndpointResult['http'] = { rps: [], p50: [], p99: [], errors: 0, non2xx: 0 };
       const bench: EndpointResult['pgbench'] = { tps: [], p50: [], p99: [], failed: 0, command: '' };
+      const driver: EndpointResult['driver'] = { tps: [], p50: [] };
       const perRequest: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const runHttp = async () => {
@@ -119,14 +123,15 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
           bench.command = run.command;
           log(`  ${endpoint.name} pgbench round ${r + 1}: ${Math.round(run.tps)} tps, p50 ${round(run.latency.p50)} ms, p99 ${round(run.latency.p99)} ms`);
         };
-        // A, B then B, A: neither side always runs on a machine the other just warmed.
-        if (r % 2 === 0) {
-          await runHttp();
-          await runDb();
-        } else {
-          await runDb();
-          await runHttp();
-        }
+        const runDriver = async () => {
+          const run = await driverRate(dataset.url, capture.transaction, { connections: flags.connections, seconds: flags.duration });
+          driver.tps.push(run.tps);
+          driver.p50.push(run.p50);
+          log(`  ${endpoint.name} node-postgres round ${r + 1}: ${Math.round(run.tps)} tps, p50 ${round(run.p50)} ms`);
+        };
+        // A, B, C then C, B, A: no side always runs on a machine another just warmed.
+        const sides = [runHttp, runDb, runDriver];
+        for (const side of r % 2 === 0 ? sides : sides.reverse()) await side();
       }
       results.push({
         endpoint: endpoint.name,
@@ -145,6 +150,7 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
           pgbenchP99: round(median(bench.p99)),
         },
         ratio: round(pairedRatio(http.rps, bench.tps)),
+        driver: { ...driver, ratio: round(pairedRatio(driver.tps, bench.tps)) },
       });
     }
 
@@ -155,10 +161,11 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
     printTable(
       `API vs database (${flags.connections} connections, ${flags.duration} s × ${ROUNDS} rounds each, ${target.slug}: ${target.tasks.toLocaleString('en-US')} tasks; target ratio ≥ ${TARGET_RATIO})`,
       [
-        ['endpoint', 'http req/s', 'http p50', 'http p99', 'pgbench tps', 'pgbench p50', 'pgbench p99', 'ratio', 'round trips', 'errors'],
+        ['endpoint', 'http req/s', 'http p50', 'http p99', 'pgbench tps', 'pgbench p50', 'pgbench p99', 'ratio', 'node-postgres tps', 'node-postgres/pgbench', 'round trips', 'errors'],
         ...results.map((row) => [
           row.endpoint, row.median.httpRps, row.median.httpP50, row.median.httpP99, row.median.pgbenchTps,
-          row.median.pgbenchP50, row.median.pgbenchP99, row.ratio, row.roundTripsUnderLoad, row.http.errors + row.http.non2xx + row.pgbench.failed,
+          row.median.pgbenchP50, row.median.pgbenchP99, row.ratio, round(median(row.driver.tps)), row.driver.ratio ?? Number.NaN,
+          row.roundTripsUnderLoad, row.http.errors + row.http.non2xx + row.pgbench.failed,
         ]),
       ],
     );
@@ -175,7 +182,7 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
       organization: { slug: target.slug, tasks: target.tasks, projectTasks: target.projectTasks },
       method:
         `server child process (pool 20, LOG_LEVEL info to /dev/null) on loopback; autocannon in the parent; ` +
-        `${PGBENCH} -M prepared -j 2 with the recorded service transaction; sides alternate per round`,
+        `${PGBENCH} -M prepared -j 2 with the recorded service transaction; node-postgres sending it from Node (prepared); sides alternate per round`,
       connections: flags.connections,
       durationSeconds: flags.duration,
       rounds: ROUNDS,
@@ -208,7 +215,7 @@ async function httpFloor(baseUrl: string, flags: Pick<BenchFlags, 'connections' 
   return { rps: round(median(rounds)), p50: median(p50s), rounds };
 }
 
-type Capture = { roundTrips: RoundTrip[]; scripts: string[] };
+type Capture = { roundTrips: RoundTrip[]; scripts: string[]; transaction: SentQuery[] };
 
 /**
  * Serves each endpoint's requests once from an app built in this process, recording what the
@@ -229,14 +236,16 @@ async function recordEndpoints(url: string, user: BenchUser, endpoints: Endpoint
     const captures = new Map<string, Capture>();
     for (const endpoint of endpoints) {
       let roundTrips: RoundTrip[] = [];
+      let transaction: SentQuery[] = [];
       const scripts: string[] = [];
       for (const path of endpoint.paths) {
         await get(path);
         const sent = await recordQueries(() => get(path));
         roundTrips = sent.map((statement) => ({ text: statement.text.replace(/\s+/g, ' ').trim(), params: statement.values.length }));
-        scripts.push(pgbenchScript(serviceTransaction(sent)));
+        transaction = serviceTransaction(sent);
+        scripts.push(pgbenchScript(transaction));
       }
-      captures.set(endpoint.name, { roundTrips, scripts });
+      captures.set(endpoint.name, { roundTrips, scripts, transaction });
     }
     return captures;
   } finally {

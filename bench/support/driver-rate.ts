@@ -1,0 +1,40 @@
+import pg from 'pg';
+import { PreparingClient } from '../../src/db/prepared-statements.js';
+import type { SentQuery } from './query-counter.js';
+
+/**
+ * The endpoint's recorded transaction sent from Node by node-postgres alone: no HTTP, no
+ * session, no query builder, statements prepared as the server prepares them. Between pgbench
+ * (a C client) and the API it shows what the JavaScript driver itself costs at the same
+ * concurrency, so the API's gap can be split into driver and everything above it.
+ */
+export async function driverRate(url: string, transaction: readonly SentQuery[], options: { connections: number; seconds: number }): Promise<{ tps: number; p50: number }> {
+  const pool = new pg.Pool({ connectionString: url, max: options.connections, Client: PreparingClient as unknown as typeof pg.Client });
+  const latencies: number[] = [];
+  let started = 0;
+  const deadline = () => performance.now() - started >= options.seconds * 1000;
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      while (!deadline()) {
+        const begun = performance.now();
+        for (const statement of transaction) await client.query({ text: statement.text }, statement.values);
+        latencies.push(performance.now() - begun);
+      }
+    } finally {
+      client.release();
+    }
+  };
+  try {
+    // Connect every client first, so the clock measures transactions, not connection set-up.
+    const warm = await Promise.all(Array.from({ length: options.connections }, () => pool.connect()));
+    for (const client of warm) client.release();
+    started = performance.now();
+    await Promise.all(Array.from({ length: options.connections }, worker));
+    const elapsed = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { tps: latencies.length / elapsed, p50: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN };
+  } finally {
+    await pool.end();
+  }
+}
