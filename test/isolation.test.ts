@@ -147,3 +147,37 @@ describe('composite foreign keys', () => {
     expect(code).toBe('23503');
   });
 });
+
+/**
+ * SECURITY DEFINER functions skip RLS by design, so each one is attacked here by hand. The first
+ * test comes from the catalog: a new definer function fails it until it has tests below.
+ */
+describe('functions that bypass RLS', () => {
+  const TESTED = ['app.matching_task_ids'];
+
+  it('are all tested here', async () => {
+    const definers = await test.db.query<{ name: string }>(
+      `select n.nspname || '.' || p.proname as name
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where p.prosecdef and n.nspname not in ('pg_catalog', 'information_schema') order by 1`,
+    );
+    expect(definers.map((row) => row.name)).toEqual(TESTED);
+  });
+
+  it("app.matching_task_ids finds the context tenant's tasks only", async () => {
+    const [task] = await test.db.query<{ id: string; project_id: string; word: string }>(
+      `select id, project_id, (regexp_match(lower(title), '[a-z]{4,}'))[1] as word
+         from tasks where organization_id = $1 and deleted_at is null and title ~* '[a-z]{4,}' order by id limit 1`,
+      [orgA],
+    );
+    if (!task) throw new Error('the demo seed must give tenant A a task with a word in its title');
+    const search = (organizationId: string | null) =>
+      asApp(test.db, { organizationId }, (s) =>
+        s.query<{ id: string }>('select app.matching_task_ids($1, $2) as id', [task.project_id, task.word]),
+      );
+    expect((await search(orgA)).map((row) => row.id)).toContain(task.id);
+    // Tenant B names A's project and a word from A's task: nothing, as with no tenant at all.
+    expect(await search(orgB)).toEqual([]);
+    expect(await search(null)).toEqual([]);
+  });
+});

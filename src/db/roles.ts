@@ -62,6 +62,13 @@ export async function ensureRoles(session: SqlSession): Promise<void> {
         });
     }
   }
+  // Migrations run as the owner, and one of them hands a reviewed SECURITY DEFINER function to
+  // the platform role (migrations/0008: full-text search, which under RLS cannot use its GIN
+  // index). Handing an object to a role takes membership in it. The owner gains nothing it
+  // lacked: it could already switch RLS off on its own tables.
+  const [owner] = await session.query<{ member: boolean }>(`select pg_has_role($1, $2, 'MEMBER') as member`, [ROLES.owner, ROLES.platform]);
+  if (!owner?.member) await session.query(`grant ${ROLES.platform} to ${ROLES.owner}`);
+
   // The owner creates the app schema and the tables in public (PostgreSQL 15 no longer lets
   // everyone). Granting needs the database's owner; skip what is already in place.
   const [granted] = await session.query<{ ready: boolean }>(

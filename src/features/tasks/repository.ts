@@ -79,7 +79,9 @@ export async function listTasks(tx: Tx, organizationId: string, projectId: strin
         filter.sprintId ? eq(tasks.sprintId, filter.sprintId) : undefined,
         filter.epicId ? eq(tasks.epicId, filter.epicId) : undefined,
         filter.dueBefore ? lt(tasks.dueDate, filter.dueBefore) : undefined,
-        filter.q ? sql`${tasks.searchVector} @@ websearch_to_tsquery('english', ${filter.q})` : undefined,
+        // Matched by migrations/0008's function, which can use the GIN index that RLS keeps
+        // a plain `@@` from; the rows themselves are still read here, under RLS.
+        filter.q ? sql`${tasks.id} in (select app.matching_task_ids(${projectId}, ${filter.q}))` : undefined,
         filter.afterId ? gt(tasks.id, filter.afterId) : undefined,
       ),
     )

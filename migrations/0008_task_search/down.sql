@@ -1,0 +1,1 @@
+drop function app.matching_task_ids(uuid, text);

@@ -1,0 +1,31 @@
+-- Full-text search that can use its GIN index under RLS. `tsvector @@ tsquery` is not
+-- LEAKPROOF, so for a role subject to RLS PostgreSQL must apply the policy before it and may not
+-- use the operator as an index condition: a search in a large project read every task of the
+-- project (a term nobody used: 130 ms in a 17,767-task project, against 0.2 ms with the index).
+--
+-- app.matching_task_ids runs as tenantry_platform (BYPASSRLS) and so may use the index, but it
+-- reads the tenant only from the transaction's own context, never from an argument: a caller can
+-- search their own organization and nothing else. With no context it finds nothing. Callers
+-- still read the tasks themselves under RLS; this returns ids only.
+set local lock_timeout = '5s';
+
+create function app.matching_task_ids(project_id uuid, query text) returns setof uuid
+  language sql stable security definer
+  set search_path = pg_catalog
+  rows 200
+  as $$
+    select t.id
+      from public.tasks t
+     where t.organization_id = app.current_organization_id()
+       and t.project_id = matching_task_ids.project_id
+       and t.deleted_at is null
+       and t.search_vector @@ websearch_to_tsquery('english', query)
+  $$;
+
+-- Giving the function to the platform role takes CREATE on its schema, only for the moment.
+grant create on schema app to tenantry_platform;
+alter function app.matching_task_ids(uuid, text) owner to tenantry_platform;
+revoke create on schema app from tenantry_platform;
+
+revoke all on function app.matching_task_ids(uuid, text) from public;
+grant execute on function app.matching_task_ids(uuid, text) to tenantry_app, tenantry_platform;
