@@ -15,16 +15,17 @@ create function app.matching_task_ids(project_id uuid, query text) returns setof
   rows 200
   as $$
 begin
-  -- EXECUTE plans with the actual term, so PostgreSQL can weigh how common it is: a rare term
-  -- goes to the GIN index, a very common one may be cheaper through the project's own index.
+  -- EXECUTE plans with the actual values, so PostgreSQL can weigh how common the term is and
+  -- how large the project: a rare term goes to the GIN index, a common one in a small project
+  -- through the project's own index. The organization is still the context's, passed as a value.
   return query execute
     'select t.id
        from public.tasks t
-      where t.organization_id = app.current_organization_id()
-        and t.project_id = $1
+      where t.organization_id = $1
+        and t.project_id = $2
         and t.deleted_at is null
-        and t.search_vector @@ websearch_to_tsquery(''english'', $2)'
-    using project_id, query;
+        and t.search_vector @@ websearch_to_tsquery(''english'', $3)'
+    using app.current_organization_id(), project_id, query;
 end
 $$;
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase, engine } from '../../test/support/database.js';
 import { type Database, openDatabase } from './connection.js';
+import { PLAN_EACH_CALL } from './prepared-statements.js';
 
 /**
  * Runs builder statements and one plain SQL string on a pool of a single connection, then lists
@@ -36,6 +37,13 @@ describe.skipIf(engine !== 'postgres')('prepared statements on PostgreSQL', () =
     expect(answer[0]).toMatch(/^tq_[A-Za-z0-9_-]+ /);
     // Plain SQL strings (migrations, catalog queries) are never named.
     expect(held.some((line) => line.includes('plain_string_query'))).toBe(false);
+  });
+
+  it('leaves a statement marked to be planned on each call unnamed', async () => {
+    if (!test.url) throw new Error('needs a URL');
+    const held = await preparedAfter(test.url, true, [`select 6 * 7 as searched ${PLAN_EACH_CALL}`, 'select 41 + 1 as answer']);
+    expect(held.some((line) => line.includes('searched'))).toBe(false);
+    expect(held.some((line) => line.includes('answer'))).toBe(true);
   });
 
   it('prepares nothing when turned off (transaction-mode poolers)', async () => {

@@ -9,6 +9,14 @@ const MAX_PARAMETERS = 64;
 type QueryConfigLike = { text: string; name?: string };
 
 /**
+ * A comment that keeps a statement unnamed, so PostgreSQL plans it with each call's values. For
+ * statements whose best plan depends on those values: after five calls a prepared statement may
+ * switch to a generic plan that assumes a project holds one task. For task search that plan
+ * walks the whole project where a custom plan fetches the handful of matches by id.
+ */
+export const PLAN_EACH_CALL = '/* tenantry:plan-each-call */';
+
+/**
  * A node-postgres client that runs the query builder's statements as named prepared
  * statements, so PostgreSQL plans each shape once per connection instead of on every call.
  * Planning was most of a one-task lookup's server time (`pgbench -r` on the 100k-task bench
@@ -30,7 +38,7 @@ export class PreparingClient extends pg.Client {
   }
 
   #named(config: unknown, values: unknown): unknown {
-    if (!isQueryConfig(config) || config.name !== undefined) return config;
+    if (!isQueryConfig(config) || config.name !== undefined || config.text.includes(PLAN_EACH_CALL)) return config;
     const parameters = Array.isArray(values) ? values.length : 0;
     if (parameters > MAX_PARAMETERS) return config;
     const name = `tq_${createHash('sha1').update(config.text).digest('base64url')}`;

@@ -1,6 +1,7 @@
 import { type SQL, and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { epics, members, projects, sprints, tasks } from '../../db/schema/index.js';
+import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas.js';
 
@@ -80,8 +81,10 @@ export async function listTasks(tx: Tx, organizationId: string, projectId: strin
         filter.epicId ? eq(tasks.epicId, filter.epicId) : undefined,
         filter.dueBefore ? lt(tasks.dueDate, filter.dueBefore) : undefined,
         // Matched by migrations/0008's function, which can use the GIN index that RLS keeps
-        // a plain `@@` from; the rows themselves are still read here, under RLS.
-        filter.q ? sql`${tasks.id} in (select app.matching_task_ids(${projectId}, ${filter.q}))` : undefined,
+        // a plain `@@` from; the rows themselves are still read here, under RLS. `= any(array(…))`
+        // calls the function exactly once (as `in (select …)` the planner may call it once per
+        // task of the project), and planning on each call lets a few matches be fetched by id.
+        filter.q ? sql`${tasks.id} = any(array(select app.matching_task_ids(${projectId}, ${filter.q}))) ${sql.raw(PLAN_EACH_CALL)}` : undefined,
         filter.afterId ? gt(tasks.id, filter.afterId) : undefined,
       ),
     )
