@@ -12,6 +12,10 @@ set local lock_timeout = '5s';
 create function app.matching_task_ids(project_id uuid, query text) returns setof uuid
   language plpgsql stable security definer
   set search_path = pg_catalog
+  -- A common term in a large project matches hundreds of thousands of rows; in the default 4 MB
+  -- the bitmap of matches goes lossy and every row of a lossy page is checked again (a
+  -- 152,647-task project at 10M tasks: 515 ms, against 158 ms with 32 MB).
+  set work_mem = '32MB'
   rows 200
   as $$
 begin
