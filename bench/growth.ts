@@ -4,9 +4,12 @@
  * closest to the smallest dataset's median size in each dataset, so the tenant stays the same
  * size while the platform grows; the largest organization of each dataset is reported too.
  * Then keyset against OFFSET pagination at deep pages of the largest dataset's largest tenant.
+ * Writes bench/results/growth.json and the chart bench/results/latency-vs-size.svg.
  *
  *   npx tsx bench/growth.ts [--sizes 100000,1000000] [--seconds 20] [--keep]
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Database, openDatabase } from '../src/db/connection.js';
 import { type Tx, withTenant } from '../src/db/tenant-context.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
@@ -14,8 +17,9 @@ import { type Dataset, dropBenchDatabase, ensureDataset, sizeForTasks } from './
 import { deepPages } from './support/deep-pages.js';
 import { hotQueries } from './support/hot-queries.js';
 import { type Variant, interleave, timed } from './support/interleave.js';
-import { log, printTable, writeResult } from './support/report.js';
+import { RESULTS_DIR, describeMachine, log, printTable, writeResult } from './support/report.js';
 import { type Summary, pairedRatio, round, summarize } from './support/stats.js';
+import { latencyChart } from './support/svg.js';
 import { type OrgTarget, findTargets } from './support/targets.js';
 
 /** p95 at the largest size may be at most this multiple of p95 at the smallest. */
@@ -91,6 +95,10 @@ export async function runGrowth(datasets: Dataset[], flags: Pick<BenchFlags, 'se
       pagination,
     });
     log(`wrote ${file}`);
+    const machine = await describeMachine();
+    const chart = join(RESULTS_DIR, 'latency-vs-size.svg');
+    writeFileSync(chart, latencyChart(series, `${machine.cpus} CPUs, PostgreSQL ${machine.postgres}, ${machine.date.slice(0, 10)}; withTenant, one connection`));
+    log(`wrote ${chart}`);
     return { series, pagination, withinTarget };
   } finally {
     await Promise.all(dbs.map((db) => db.close()));

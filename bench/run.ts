@@ -11,8 +11,6 @@
  * --connections C --duration D (HTTP and pgbench), --bulk-tasks N --rounds R --ops-rounds R
  * (bulk), --embedded-tasks N, --soak-seconds S --rate R, --keep.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runApiVsDb } from './api-vs-db.js';
 import { runBulk } from './bulk.js';
 import { runEmbeddedVsServer } from './embedded-vs-server.js';
@@ -21,8 +19,7 @@ import { runRlsOverhead } from './rls-overhead.js';
 import { runSoak } from './soak.js';
 import { parseFlags, runMain } from './support/args.js';
 import { type Dataset, databaseBytes, dropBenchDatabase, ensureDataset, sizeForTasks } from './support/datasets.js';
-import { RESULTS_DIR, describeMachine, log, writeResult } from './support/report.js';
-import { latencyChart } from './support/svg.js';
+import { describeMachine, log, writeResult } from './support/report.js';
 
 const BENCHMARKS = ['rls', 'api', 'growth', 'bulk', 'embedded', 'soak'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
@@ -62,9 +59,6 @@ runMain(async () => {
         const sets: Dataset[] = [];
         for (const tasks of flags.sizes) sets.push(await dataset(tasks));
         const result = await runGrowth(sets, flags);
-        const chart = join(RESULTS_DIR, 'latency-vs-size.svg');
-        writeFileSync(chart, latencyChart(result.series, `${machine.cpus} CPUs, PostgreSQL ${machine.postgres}, ${machine.date.slice(0, 10)}; withTenant, one connection`));
-        log(`wrote ${chart}`);
         headline.growth = result.series.map((s) => ({ tenant: s.tenant, query: s.query, p95Growth: s.p95Growth }));
       } else if (name === 'bulk') {
         const result = await runBulk(await dataset(flags.tasks), flags);
