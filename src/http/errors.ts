@@ -25,9 +25,25 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   internal: 500,
 };
 
+/**
+ * Raised by the lifecycle triggers (migration 0011: a completed sprint or an archived project
+ * accepts no new work), with a message written for the client.
+ */
+const LIFECYCLE_REFUSAL = 'TL409';
+
+function lifecycleMessage(error: unknown): string {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if ('code' in current && current.code === LIFECYCLE_REFUSAL) return current.message;
+    current = current.cause;
+  }
+  return 'the resource accepts no such change in its current state';
+}
+
 /** Constraint violations the database reports, turned into the client's mistake they are. */
 function fromDatabase(error: unknown): TenantryError | null {
   switch (sqlState(error)) {
+    case LIFECYCLE_REFUSAL:
+      return new TenantryError('conflict', lifecycleMessage(error));
     case '23505':
       return new TenantryError('conflict', 'a resource with the same unique value already exists');
     case '23503':

@@ -29,8 +29,9 @@ export const projects = pgTable(
   },
   (t) => [
     ...tenantKeys(t),
-    uniqueKey(t.organizationId, t.name),
-    uniqueKey(t.organizationId, t.key),
+    // Live rows only (migration 0011): a soft-deleted project frees its name and key.
+    uniqueIndex('projects_organization_id_name_key').on(t.organizationId, t.name).where(sql`deleted_at is null`),
+    uniqueIndex('projects_organization_id_key_key').on(t.organizationId, t.key).where(sql`deleted_at is null`),
     memberReference(t.organizationId, t.ownerId, 'set null'),
     memberReference(t.organizationId, t.createdById, 'set null'),
     index('projects_organization_id_status_idx').on(t.organizationId, t.status),
@@ -226,7 +227,8 @@ export const documents = pgTable(
   },
   (t) => [
     ...tenantKeys(t),
-    uniqueKey(t.organizationId, t.projectId, t.slug),
+    // Live rows only (migration 0011): a soft-deleted document frees its slug.
+    uniqueIndex('documents_organization_id_project_id_slug_key').on(t.organizationId, t.projectId, t.slug).where(sql`deleted_at is null`),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
     memberReference(t.organizationId, t.creatorId, 'set null'),
     index('documents_organization_id_creator_id_idx').on(t.organizationId, t.creatorId),
