@@ -18,6 +18,7 @@ import { projectPromptRoutes } from './project-prompts/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { sprintRoutes } from './sprints/routes.js';
 import { subscriptionRoutes } from './subscriptions/routes.js';
+import { taskHistoryRoutes } from './task-history/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { templateRoutes } from './templates/routes.js';
 
@@ -35,6 +36,7 @@ export function tenantFeatureRoutes(deps: RouterDeps) {
     documentRoutes(deps),
     templateRoutes(deps),
     taskRoutes(deps),
+    taskHistoryRoutes(deps),
     epicRoutes(deps),
     sprintRoutes(deps),
     commentRoutes(deps),
