@@ -1,4 +1,4 @@
-import { type SQL, and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, gt, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { projects, sprints, tasks } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
@@ -95,6 +95,26 @@ export async function completedStoryPoints(tx: Tx, organizationId: string, sprin
     .from(tasks)
     .where(and(eq(tasks.organizationId, organizationId), eq(tasks.sprintId, sprintId), eq(tasks.status, 'done'), isNull(tasks.deletedAt)));
   return Number(row?.points ?? 0);
+}
+
+/** Statuses of a task that is finished with, one way or the other; the rest are unfinished. */
+const FINISHED_STATUSES = ['done', 'canceled'] as const;
+
+/** Moves the sprint's live, unfinished tasks to another sprint, or to the backlog with null; returns how many moved. */
+export async function moveUnfinishedTasks(tx: Tx, organizationId: string, sprintId: string, toSprintId: string | null): Promise<number> {
+  const rows = await tx
+    .update(tasks)
+    .set({ sprintId: toSprintId })
+    .where(
+      and(
+        eq(tasks.organizationId, organizationId),
+        eq(tasks.sprintId, sprintId),
+        notInArray(tasks.status, [...FINISHED_STATUSES]),
+        isNull(tasks.deletedAt),
+      ),
+    )
+    .returning({ id: tasks.id });
+  return rows.length;
 }
 
 /** Removes a planning sprint for good (the table keeps no soft delete); its tasks return to the backlog. */

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { OrgResourceParams, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
 import { type RouterDeps, newRouter, serialize } from '../../http/router.js';
 import { callerOf } from '../shared/service-call.js';
-import { CreateSprintBody, ProjectParams, Sprint, SprintListQuery, SprintPage, UpdateSprintBody } from './schemas.js';
+import { CompleteSprintBody, CompletedSprint, CreateSprintBody, ProjectParams, Sprint, SprintListQuery, SprintPage, UpdateSprintBody } from './schemas.js';
 import * as service from './service.js';
 
 const tags = ['sprints'];
@@ -35,9 +35,10 @@ const start = createRoute({
   responses: { 200: json(Sprint, 'The active sprint'), ...tenantErrorResponses },
 });
 const complete = createRoute({
-  method: 'post', path: `${byId}/complete`, tags, summary: 'Complete the active sprint, recording its velocity',
-  request: { params: OrgResourceParams },
-  responses: { 200: json(Sprint, 'The completed sprint'), ...tenantErrorResponses },
+  method: 'post', path: `${byId}/complete`, tags,
+  summary: 'Complete the active sprint, recording its velocity and moving its unfinished tasks to another sprint or the backlog',
+  request: { params: OrgResourceParams, body: jsonBody(CompleteSprintBody) },
+  responses: { 200: json(CompletedSprint, 'The completed sprint, with how many tasks moved'), ...tenantErrorResponses },
 });
 const remove = createRoute({
   method: 'delete', path: byId, tags, summary: 'Delete a sprint still in planning; its tasks go back to the backlog',
@@ -58,7 +59,8 @@ export function sprintRoutes({ db }: RouterDeps) {
     .openapi(update, async (c) =>
       c.json(serialize(await service.updateSprint(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(start, async (c) => c.json(serialize(await service.startSprint(call(c), c.req.valid('param').id)), 200))
-    .openapi(complete, async (c) => c.json(serialize(await service.completeSprint(call(c), c.req.valid('param').id)), 200))
+    .openapi(complete, async (c) =>
+      c.json(serialize(await service.completeSprint(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(remove, async (c) => {
       await service.deleteSprint(call(c), c.req.valid('param').id);
       return c.body(null, 204);

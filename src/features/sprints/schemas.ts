@@ -9,8 +9,8 @@ export const Sprint = z
     projectId: z.uuid(),
     name: z.string(),
     goal: z.string().nullable(),
-    startDate: z.string().nullable(),
-    endDate: z.string().nullable(),
+    startDate: z.iso.date().nullable(),
+    endDate: z.iso.date().nullable(),
     status: z.enum(sprintStatuses),
     /** Story points of the sprint's done tasks, recorded when it completes. */
     velocity: z.int().nullable(),
@@ -42,6 +42,18 @@ export const UpdateSprintBody = z
   .refine(datesInOrder, datesMessage)
   .openapi('UpdateSprint');
 
+export const CompleteSprintBody = z
+  .strictObject({
+    /** Where the sprint's unfinished tasks (neither done nor canceled) go: `backlog`, or a planning sprint of the same project. */
+    moveUnfinishedTo: z.union([z.literal('backlog'), z.uuid()]).openapi({ description: '`backlog`, or the id of a planning or active sprint of the same project', example: 'backlog' }),
+  })
+  .openapi('CompleteSprint');
+
+export const CompletedSprint = Sprint.extend({
+  /** How many unfinished tasks left the sprint for `moveUnfinishedTo`. */
+  movedTaskCount: z.int(),
+}).openapi('CompletedSprint');
+
 export { ProjectParams };
 
 export const SprintListQuery = PageQuery.extend({ status: z.enum(sprintStatuses).optional() });
@@ -50,4 +62,5 @@ export const SprintPage = pageOf(Sprint, 'SprintPage');
 
 export type CreateSprintInput = z.infer<typeof CreateSprintBody>;
 export type UpdateSprintInput = z.infer<typeof UpdateSprintBody>;
+export type CompleteSprintInput = z.infer<typeof CompleteSprintBody>;
 export type SprintListFilter = z.infer<typeof SprintListQuery>;

@@ -1,9 +1,10 @@
 import { sprintStatuses } from '../../db/schema/index.js';
 import { TenantryError, sqlState } from '../../errors.js';
+import type { Tx } from '../../db/tenant-context.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
-import type { CreateSprintInput, SprintListFilter, UpdateSprintInput } from './schemas.js';
+import type { CompleteSprintInput, CreateSprintInput, SprintListFilter, UpdateSprintInput } from './schemas.js';
 
 export async function listSprints(call: ServiceCall, projectId: string, filter: SprintListFilter) {
   requirePermission(call, 'read');
@@ -65,17 +66,34 @@ export async function startSprint(call: ServiceCall, id: string) {
   });
 }
 
-/** active → completed, recording when and the velocity: story points of the sprint's done tasks. */
-export async function completeSprint(call: ServiceCall, id: string) {
+/**
+ * active → completed, recording when and the velocity (story points of the sprint's done tasks),
+ * and moving its unfinished tasks where the caller says. The status changes first: from then on
+ * the database refuses new tasks in the sprint, so the move cannot miss one added meanwhile.
+ */
+export async function completeSprint(call: ServiceCall, id: string, input: CompleteSprintInput) {
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
     const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
     if (sprint.status !== 'active') throw conflict(`the sprint is ${sprint.status}; only an active sprint can complete`);
+    const targetId = input.moveUnfinishedTo === 'backlog' ? null : await requireTarget(tx, organizationId, sprint, input.moveUnfinishedTo);
     const velocity = await repository.completedStoryPoints(tx, organizationId, id);
     const changes = { status: 'completed' as const, velocity, completedAt: new Date() };
-    return (await repository.updateSprint(tx, organizationId, id, ['active'], changes)) ?? raceLost();
+    const completed = (await repository.updateSprint(tx, organizationId, id, ['active'], changes)) ?? raceLost();
+    const movedTaskCount = await repository.moveUnfinishedTasks(tx, organizationId, id, targetId);
+    return { ...completed, movedTaskCount };
   });
+}
+
+/** The sprint that receives the unfinished tasks: another planning or active sprint of the same project. */
+async function requireTarget(tx: Tx, organizationId: string, completing: repository.SprintRow, targetId: string): Promise<string> {
+  const invalid = (message: string) => new TenantryError('validation_failed', message, [{ path: 'moveUnfinishedTo', message }]);
+  if (targetId === completing.id) throw invalid('a sprint cannot take its own unfinished tasks; name another sprint or the backlog');
+  const target = found(await repository.findSprint(tx, organizationId, targetId), 'target sprint');
+  if (target.projectId !== completing.projectId) throw invalid('the target sprint belongs to another project');
+  if (target.status === 'completed') throw conflict(`sprint "${target.name}" is completed and accepts no new tasks; choose a planning sprint or the backlog`);
+  return target.id;
 }
 
 /**

@@ -15,6 +15,7 @@ describe('sprints API', () => {
   }
   const inProject = (tenant: Tenant, id: string) => `${org(tenant)}/projects/${id}/sprints`;
   const byId = (tenant: Tenant, id: string, action = '') => `${org(tenant)}/sprints/${id}${action}`;
+  const toBacklog = { moveUnfinishedTo: 'backlog' };
   const newSprint = async (name: string, id = projectId) => (await send(h.tenantA.actors.member, 'POST', inProject(h.tenantA, id), { name })).body;
 
   beforeAll(async () => {
@@ -52,8 +53,8 @@ describe('sprints API', () => {
     expect(await send(actors.viewer, 'GET', byId(h.tenantA, sprint))).toMatchObject({ status: 200, body: { status: 'active' } });
     const renamed = await send(actors.member, 'PATCH', byId(h.tenantA, sprint), { name: 'Sprint One' });
     expect(renamed).toMatchObject({ status: 200, body: { name: 'Sprint One', status: 'active' } });
-    const completed = await send(actors.member, 'POST', byId(h.tenantA, sprint, '/complete'));
-    expect(completed).toMatchObject({ status: 200, body: { status: 'completed', velocity: 8 } });
+    const completed = await send(actors.member, 'POST', byId(h.tenantA, sprint, '/complete'), toBacklog);
+    expect(completed).toMatchObject({ status: 200, body: { status: 'completed', velocity: 8, movedTaskCount: 1 } });
     expect(completed.body.completedAt).not.toBeNull();
 
     const listed = await send<{ items: SprintBody[] }>(actors.viewer, 'GET', `${inProject(h.tenantA, projectId)}?status=completed`);
@@ -67,7 +68,7 @@ describe('sprints API', () => {
     const planning = (await newSprint('Sprint 2')).id;
     const next = (await newSprint('Sprint 3')).id;
     const expectConflict = async (path: string, method = 'POST') =>
-      expect(await send<ErrorBody>(actors.member, method, path)).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+      expect(await send<ErrorBody>(actors.member, method, path, path.endsWith('/complete') ? toBacklog : undefined)).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
 
     await expectConflict(byId(h.tenantA, done, '/start'));
     await expectConflict(byId(h.tenantA, done, '/complete'));
@@ -130,7 +131,7 @@ describe('sprints API', () => {
       ['GET', byId(h.tenantA, sprint)],
       ['PATCH', byId(h.tenantA, sprint), { name: 'x' }],
       ['POST', byId(h.tenantA, sprint, '/start')],
-      ['POST', byId(h.tenantA, sprint, '/complete')],
+      ['POST', byId(h.tenantA, sprint, '/complete'), toBacklog],
       ['DELETE', byId(h.tenantA, sprint)],
     ];
     for (const [method, path, body] of routes) {
@@ -140,6 +141,58 @@ describe('sprints API', () => {
       }
     }
     expect(await send(actors.viewer, 'GET', byId(h.tenantA, sprint))).toMatchObject({ body: { name: 'Guarded', status: 'planning' } });
+  });
+
+  it('moves unfinished tasks to the sprint the request names, refusing a bad target and writing nothing', async () => {
+    const { actors } = h.tenantA;
+    const project = (await send<{ id: string }>(actors.member, 'POST', `${org(h.tenantA)}/projects`, { name: 'Lifecycle', key: 'LIFE' })).body.id;
+    const other = (await send<{ id: string }>(actors.member, 'POST', `${org(h.tenantA)}/projects`, { name: 'Elsewhere', key: 'ELSE' })).body.id;
+    const [current, next, foreign] = [(await newSprint('L1', project)).id, (await newSprint('L2', project)).id, (await newSprint('E1', other)).id];
+    await send(actors.member, 'POST', byId(h.tenantA, current, '/start'));
+    const made = await send<{ items: { id: string }[] }>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks/bulk`, {
+      items: ['todo', 'in_progress', 'done', 'canceled'].map((status) => ({ title: status, status, sprintId: current })),
+    });
+    expect(made.status).toBe(201);
+    const sprintOf = async () =>
+      Object.fromEntries((await h.test.db.query<{ title: string; sprint_id: string | null }>('select title, sprint_id from tasks where project_id = $1', [project])).map((t) => [t.title, t.sprint_id]));
+    const before = { sprints: await h.test.db.query('select * from sprints order by id'), tasks: await sprintOf() };
+
+    const complete = (body?: unknown) => send<ErrorBody>(actors.member, 'POST', byId(h.tenantA, current, '/complete'), body);
+    expect((await complete()).status).toBe(400);
+    expect((await complete({})).body.error.details?.map((d) => d.path)).toEqual(['moveUnfinishedTo']);
+    expect((await complete({ moveUnfinishedTo: 'later' })).status).toBe(400);
+    expect(await complete({ moveUnfinishedTo: current })).toMatchObject({ status: 400, body: { error: { details: [{ path: 'moveUnfinishedTo' }] } } });
+    expect(await complete({ moveUnfinishedTo: foreign })).toMatchObject({ status: 400, body: { error: { message: 'the target sprint belongs to another project' } } });
+    expect((await complete({ moveUnfinishedTo: crypto.randomUUID() })).status).toBe(404);
+    expect({ sprints: await h.test.db.query('select * from sprints order by id'), tasks: await sprintOf() }).toEqual(before);
+
+    const completed = await send(actors.member, 'POST', byId(h.tenantA, current, '/complete'), { moveUnfinishedTo: next });
+    expect(completed).toMatchObject({ status: 200, body: { status: 'completed', movedTaskCount: 2 } });
+    expect(await sprintOf()).toEqual({ todo: next, in_progress: next, done: current, canceled: current });
+
+    // A completed sprint is no target for the next completion either.
+    await send(actors.member, 'POST', byId(h.tenantA, next, '/start'));
+    const intoCompleted = await send<ErrorBody>(actors.member, 'POST', byId(h.tenantA, next, '/complete'), { moveUnfinishedTo: current });
+    expect(intoCompleted).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+  });
+
+  it('refuses every way of adding a task to a completed sprint with 409, enforced by the database', async () => {
+    const { actors } = h.tenantA;
+    // The free plan allows five projects; the one the test before created has no active sprint.
+    const [{ id: project } = { id: '' }] = await h.test.db.query<{ id: string }>(`select id from projects where key = 'ELSE'`);
+    const sprint = (await newSprint('Over', project)).id;
+    const task = (await send<{ id: string }>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks`, { title: 'Backlog item' })).body.id;
+    await send(actors.member, 'POST', byId(h.tenantA, sprint, '/start'));
+    expect((await send(actors.member, 'POST', byId(h.tenantA, sprint, '/complete'), toBacklog)).status).toBe(200);
+    const refused = { status: 409, body: { error: { code: 'conflict', message: expect.stringContaining('sprint "Over" is completed and accepts no new tasks') } } };
+    expect(await send<ErrorBody>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks`, { title: 'Late', sprintId: sprint })).toMatchObject(refused);
+    expect(await send<ErrorBody>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks/bulk`, { items: [{ title: 'Late too', sprintId: sprint }] })).toMatchObject(refused);
+    expect(await send<ErrorBody>(actors.member, 'PATCH', `${org(h.tenantA)}/tasks/${task}`, { sprintId: sprint })).toMatchObject(refused);
+    // Any path that writes tasks, not only the API's.
+    await expect(
+      h.test.db.query('insert into tasks (organization_id, project_id, title, sprint_id) values ($1, $2, $3, $4)', [h.tenantA.organizationId, project, 'Direct', sprint]),
+    ).rejects.toMatchObject({ code: 'TL409' });
+    expect(await h.test.db.query('select title from tasks where sprint_id = $1', [sprint])).toEqual([]);
   });
 
   it("answers 404 for another tenant's sprints and projects, and leaves A's rows alone", async () => {
@@ -152,7 +205,7 @@ describe('sprints API', () => {
       await send<ErrorBody>(outsider, 'GET', byId(b, mine)),
       await send<ErrorBody>(outsider, 'PATCH', byId(b, mine), { name: 'pwned' }),
       await send<ErrorBody>(outsider, 'POST', byId(b, mine, '/start')),
-      await send<ErrorBody>(outsider, 'POST', byId(b, mine, '/complete')),
+      await send<ErrorBody>(outsider, 'POST', byId(b, mine, '/complete'), toBacklog),
       await send<ErrorBody>(outsider, 'DELETE', byId(b, mine)),
       await send<ErrorBody>(outsider, 'GET', inProject(b, projectId)),
       await send<ErrorBody>(outsider, 'POST', inProject(b, projectId), { name: 'into their project' }),
