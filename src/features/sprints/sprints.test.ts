@@ -184,7 +184,8 @@ describe('sprints API', () => {
     const task = (await send<{ id: string }>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks`, { title: 'Backlog item' })).body.id;
     await send(actors.member, 'POST', byId(h.tenantA, sprint, '/start'));
     expect((await send(actors.member, 'POST', byId(h.tenantA, sprint, '/complete'), toBacklog)).status).toBe(200);
-    const refused = { status: 409, body: { error: { code: 'conflict', message: expect.stringContaining('sprint "Over" is completed and accepts no new tasks') } } };
+    const message: unknown = expect.stringContaining('sprint "Over" is completed and accepts no new tasks');
+    const refused = { status: 409, body: { error: { code: 'conflict', message } } };
     expect(await send<ErrorBody>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks`, { title: 'Late', sprintId: sprint })).toMatchObject(refused);
     expect(await send<ErrorBody>(actors.member, 'POST', `${org(h.tenantA)}/projects/${project}/tasks/bulk`, { items: [{ title: 'Late too', sprintId: sprint }] })).toMatchObject(refused);
     expect(await send<ErrorBody>(actors.member, 'PATCH', `${org(h.tenantA)}/tasks/${task}`, { sprintId: sprint })).toMatchObject(refused);
