@@ -11,8 +11,8 @@ export const Epic = z
     description: z.string().nullable(),
     status: z.enum(epicStatuses),
     ownerId: z.uuid().nullable(),
-    startDate: z.string().nullable(),
-    targetDate: z.string().nullable(),
+    startDate: z.iso.date().nullable(),
+    targetDate: z.iso.date().nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -29,6 +29,35 @@ describe('projects API', () => {
     expect(active.items.map((p) => p.id)).not.toContain(project.id);
   });
 
+  it('refuses new tasks, sprints, epics and documents in an archived project with 409, until it is unarchived', async () => {
+    const { organizationId, actors } = h.tenantA;
+    const project = (await (await h.request(actors.member, 'POST', path(organizationId), { name: 'Shelved', key: 'SHELF' })).json()) as Record<string, unknown>;
+    // What a project shows: who created it, and never its soft-delete stamp.
+    expect(project).toMatchObject({ createdById: actors.member.userId });
+    expect(project).not.toHaveProperty('deletedAt');
+    const id = String(project.id);
+    expect((await h.request(actors.member, 'POST', path(organizationId, `/${id}/archive`))).status).toBe(200);
+
+    const work: [string, unknown][] = [['tasks', { title: 'Late' }], ['sprints', { name: 'Late' }], ['epics', { title: 'Late' }], ['documents', { title: 'Late' }]];
+    for (const [resource, body] of work) {
+      const refused = await h.request(actors.member, 'POST', path(organizationId, `/${id}/${resource}`), body);
+      expect(refused.status, resource).toBe(409);
+      expect(await refused.json()).toMatchObject({ error: { code: 'conflict', message: `project "Shelved" is archived and accepts no new ${resource}; unarchive it first` } });
+    }
+    for (const table of ['tasks', 'sprints', 'epics', 'documents']) {
+      expect(await h.test.db.query(`select id from ${table} where project_id = $1`, [id]), table).toEqual([]);
+    }
+
+    expect((await h.request(actors.viewer, 'POST', path(organizationId, `/${id}/unarchive`))).status).toBe(403);
+    const unarchived = await h.request(actors.member, 'POST', path(organizationId, `/${id}/unarchive`));
+    expect(await unarchived.json()).toMatchObject({ id, archivedAt: null });
+    const listed = (await (await h.request(actors.viewer, 'GET', path(organizationId))).json()) as { items: { id: string }[] };
+    expect(listed.items.map((p) => p.id)).toContain(id);
+    for (const [resource, body] of work) {
+      expect((await h.request(actors.member, 'POST', path(organizationId, `/${id}/${resource}`), body)).status, resource).toBe(201);
+    }
+  });
+
   it('answers 401 without a session and 403 for a viewer writing', async () => {
     const { organizationId, actors } = h.tenantA;
     const anonymous = await h.request(null, 'GET', path(organizationId));

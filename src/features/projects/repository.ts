@@ -4,7 +4,24 @@ import { projects } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas.js';
 
-export type ProjectRow = typeof projects.$inferSelect;
+/** What reads return: every column but deleted_at, which only the restore path reads. */
+const visible = {
+  id: projects.id,
+  organizationId: projects.organizationId,
+  name: projects.name,
+  key: projects.key,
+  description: projects.description,
+  status: projects.status,
+  ownerId: projects.ownerId,
+  createdById: projects.createdById,
+  startDate: projects.startDate,
+  endDate: projects.endDate,
+  settings: projects.settings,
+  archivedAt: projects.archivedAt,
+  createdAt: projects.createdAt,
+  updatedAt: projects.updatedAt,
+};
+export type ProjectRow = Omit<typeof projects.$inferSelect, 'deletedAt'>;
 
 /** Live (not soft-deleted) projects of one organization; RLS checks the tenant again underneath. */
 const live = (organizationId: string): SQL =>
@@ -16,7 +33,7 @@ export async function listProjects(
   filter: { status?: ProjectRow['status']; includeArchived: boolean; afterId: string | null; limit: number },
 ): Promise<ProjectRow[]> {
   return tx
-    .select()
+    .select(visible)
     .from(projects)
     .where(
       and(
@@ -31,7 +48,7 @@ export async function listProjects(
 }
 
 export async function findProject(tx: Tx, organizationId: string, id: string): Promise<ProjectRow | undefined> {
-  const [row] = await tx.select().from(projects).where(and(live(organizationId), eq(projects.id, id)));
+  const [row] = await tx.select(visible).from(projects).where(and(live(organizationId), eq(projects.id, id)));
   return row;
 }
 
@@ -44,7 +61,7 @@ export async function insertProject(
   const [row] = await tx
     .insert(projects)
     .values({ ...input, id: uuidv7(), organizationId, createdById, ownerId: input.ownerId ?? createdById })
-    .returning();
+    .returning(visible);
   if (!row) throw new Error('insert returned no row');
   return row;
 }
@@ -59,6 +76,6 @@ export async function updateProject(
     .update(projects)
     .set(changes)
     .where(and(live(organizationId), eq(projects.id, id)))
-    .returning();
+    .returning(visible);
   return row;
 }

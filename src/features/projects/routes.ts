@@ -29,9 +29,14 @@ const update = createRoute({
   responses: { 200: json(Project, 'The changed project'), ...tenantErrorResponses },
 });
 const archive = createRoute({
-  method: 'post', path: `${base}/{id}/archive`, tags, summary: 'Archive a project',
+  method: 'post', path: `${base}/{id}/archive`, tags, summary: 'Archive a project: it accepts no new tasks, sprints, epics or documents until unarchived',
   request: { params: OrgResourceParams },
   responses: { 200: json(Project, 'The archived project'), ...tenantErrorResponses },
+});
+const unarchive = createRoute({
+  method: 'post', path: `${base}/{id}/unarchive`, tags, summary: 'Unarchive a project: it accepts new work again',
+  request: { params: OrgResourceParams },
+  responses: { 200: json(Project, 'The project, no longer archived'), ...tenantErrorResponses },
 });
 const remove = createRoute({
   method: 'delete', path: `${base}/{id}`, tags, summary: 'Delete a project (admins; soft delete)',
@@ -51,6 +56,7 @@ export function projectRoutes({ db }: RouterDeps) {
     .openapi(update, async (c) =>
       c.json(serialize(await service.updateProject(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(archive, async (c) => c.json(serialize(await service.archiveProject(call(c), c.req.valid('param').id)), 200))
+    .openapi(unarchive, async (c) => c.json(serialize(await service.unarchiveProject(call(c), c.req.valid('param').id)), 200))
     .openapi(remove, async (c) => {
       await service.deleteProject(call(c), c.req.valid('param').id);
       return c.body(null, 204);

@@ -36,9 +36,17 @@ export async function updateProject(call: ServiceCall, id: string, input: Update
   return found(await inTenant(call, (tx) => repository.updateProject(tx, call.scope.organizationId, id, input)), 'project');
 }
 
+/** An archived project is hidden from lists by default and accepts no new tasks, sprints, epics or documents (migration 0011). */
 export async function archiveProject(call: ServiceCall, id: string) {
   requirePermission(call, 'work:write');
   const changes = { archivedAt: new Date() };
+  return found(await inTenant(call, (tx) => repository.updateProject(tx, call.scope.organizationId, id, changes)), 'project');
+}
+
+/** The inverse of archive: the project shows in lists again and accepts new work. */
+export async function unarchiveProject(call: ServiceCall, id: string) {
+  requirePermission(call, 'work:write');
+  const changes = { archivedAt: null };
   return found(await inTenant(call, (tx) => repository.updateProject(tx, call.scope.organizationId, id, changes)), 'project');
 }
 
