@@ -2,40 +2,63 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 
-/** The web app's files: plain HTML, an ES module and CSS, served as they are (no build step). */
-const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+/** The built web app (`npm run build:web`, or `npm start`, which builds when sources changed). */
+const DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  woff2: 'font/woff2',
+  txt: 'text/plain; charset=utf-8',
 };
 
 /**
- * One plain file name directly inside web/: no slash, no leading dot, a known extension. Anything
- * else (`..`, `%2F`, nested paths, dotfiles) is refused before the file system is asked.
+ * One plain file name: no slash, no leading dot, a known extension. Anything else (`..`, `%2F`,
+ * nested paths, dotfiles) is refused before the file system is asked.
  */
-const SAFE_NAME = /^[a-z0-9][a-z0-9_-]*\.(html|js|css)$/;
-
-/** Only our own origin may supply anything; nothing may frame the app or take over its base URL. */
-const CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.(html|js|css|svg|png|woff2|txt)$/;
 
 /**
- * Serves the browser app: `/` (and `/app/`) is web/index.html, `/app/<file>` any other file in web/.
+ * Only our own origin may supply anything: no inline script or style, no other host for images,
+ * fonts or requests; nothing may frame the app or take over its base URL.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** Hashed file names never change content, so browsers may keep them for a year. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Serves the single-page app: `/assets/<hashed file>` with a long cache, files at the root of
+ * web/dist (the favicon), and index.html for every other GET outside `/api/`, so a shared link
+ * such as `/acme/projects/WEB` opens the app, which then routes it.
  *
  * @example
  * app.route('/', webRoutes());
  */
-export function webRoutes() {
+export function webRoutes({ distDir = DIST_DIR }: { distDir?: string } = {}) {
   const web = new Hono();
 
-  const serve = async (name: string) => {
+  const serve = async (path: string, name: string, cacheControl: string) => {
     const extension = SAFE_NAME.exec(name)?.[1];
     const contentType = extension === undefined ? undefined : CONTENT_TYPES[extension];
     if (contentType === undefined) return null;
     // A missing file is a 404 like any other; other read failures are real errors.
-    const body = await readFile(WEB_DIR + name).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'EISDIR') return null;
+    const body = await readFile(distDir + path + name).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'ENOTDIR') return null;
       throw error;
     });
     if (body === null) return null;
@@ -45,13 +68,28 @@ export function webRoutes() {
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
-        // No build step means no hashed names: let browsers revalidate instead of guessing.
-        'cache-control': 'no-cache',
+        'cache-control': cacheControl,
       },
     });
   };
 
-  for (const path of ['/', '/app', '/app/']) web.get(path, async (c) => (await serve('index.html')) ?? c.notFound());
-  web.get('/app/:name', async (c) => (await serve(c.req.param('name'))) ?? c.notFound());
+  const app = async () =>
+    (await serve('', 'index.html', 'no-cache')) ??
+    new Response('The web app is not built: run `npm run build:web` (npm start builds it).', {
+      status: 503,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
+
+  web.get('/assets/:name', async (c) => (await serve('assets/', c.req.param('name'), IMMUTABLE)) ?? c.notFound());
+  web.get('*', async (c) => {
+    const path = c.req.path;
+    // The API answers its own 404s in JSON; an unknown API path must never become the app.
+    if (path === '/api' || path.startsWith('/api/') || path.startsWith('/assets/')) return c.notFound();
+    const name = path.slice(1);
+    if (!name.includes('/') && SAFE_NAME.test(name) && name !== 'index.html') return (await serve('', name, 'no-cache')) ?? c.notFound();
+    // A path with a dot that is not a route (`/x.php`, `/app/../package.json`) is a missing file, not a page.
+    if (/\.[A-Za-z0-9]+$/.test(path) || path.includes('/.')) return c.notFound();
+    return app();
+  });
   return web;
 }

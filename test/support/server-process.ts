@@ -22,7 +22,8 @@ export type ServerProcess = {
 };
 
 export type ServerProcessOptions = {
-  databaseUrl: string;
+  /** PostgreSQL to use; undefined runs on PGlite in the server's own data folder. */
+  databaseUrl: string | undefined;
   /** How long start-up (migrate, seed, validate, listen) may take. */
   readyTimeoutMs?: number;
   env?: Record<string, string>;
@@ -44,7 +45,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     cwd: repoRoot,
     env: {
       ...process.env,
-      DATABASE_URL: options.databaseUrl,
+      // An empty value means unset to the config, so the embedded PGlite is used.
+      DATABASE_URL: options.databaseUrl ?? '',
       PORT: String(port),
       BASE_URL: `http://127.0.0.1:${port}`,
       TENANTRY_DATA_DIR: dataDir,

@@ -1,0 +1,128 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, notFound, redirect } from '@tanstack/react-router';
+import { validateBoardSearch } from '../features/board/filters';
+import { organizationsQuery } from '../features/organizations/api';
+import { fetchSession, sessionKey } from '../lib/session';
+import { HomePage } from './routes/home';
+import { InvitationPage } from './routes/invitation';
+import { NewOrganizationPage } from './routes/new-organization';
+import { NotFoundPage } from './routes/not-found';
+import { OrgLayout } from './routes/org-layout';
+import { OrgSettingsPage } from './routes/org-settings';
+import { ProjectSettingsPage } from './routes/project-settings';
+import { ProjectsPage } from './routes/projects';
+import { RootLayout } from './routes/root';
+import { SignInPage, SignUpPage } from './routes/sign-in';
+
+type RouterContext = { queryClient: QueryClient };
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: RootLayout,
+  notFoundComponent: NotFoundPage,
+});
+
+/** Where to come back to after signing in: a path on this site only, never another origin. */
+function validateRedirect(search: Record<string, unknown>): { redirect?: string } {
+  const target = search.redirect;
+  return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') ? { redirect: target } : {};
+}
+
+const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', validateSearch: validateRedirect, component: SignInPage });
+const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', validateSearch: validateRedirect, component: SignUpPage });
+
+/** Signed-out visitors of a private page go to the sign-in page, and come back afterwards. */
+async function requireSession(queryClient: QueryClient, href: string) {
+  const session = await queryClient.ensureQueryData({ queryKey: sessionKey, queryFn: fetchSession });
+  if (!session) throw redirect({ to: '/sign-in', search: { redirect: href } });
+  return session;
+}
+
+const homeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: async ({ context, location }) => requireSession(context.queryClient, location.href),
+  component: HomePage,
+});
+
+const invitationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invitations/$id', component: InvitationPage });
+
+const newOrganizationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/organizations/new',
+  beforeLoad: async ({ context, location }) => requireSession(context.queryClient, location.href),
+  component: NewOrganizationPage,
+});
+
+/**
+ * Every `/{orgSlug}/…` page: signed in, and the slug is one of the caller's own organizations.
+ * Anyone else's slug is "not found", exactly like a slug that does not exist.
+ */
+const orgRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/$orgSlug',
+  beforeLoad: async ({ context, location }) => requireSession(context.queryClient, location.href),
+  loader: async ({ context, params }) => {
+    const organizations = await context.queryClient.ensureQueryData(organizationsQuery);
+    const org = organizations.find((candidate) => candidate.slug === params.orgSlug);
+    if (!org) throw notFound();
+    return { orgId: org.id };
+  },
+  component: OrgLayout,
+  notFoundComponent: NotFoundPage,
+});
+
+const projectsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects',
+  validateSearch: (search: Record<string, unknown>): { archived?: boolean } => (search.archived === true || search.archived === 'true' ? { archived: true } : {}),
+  component: ProjectsPage,
+});
+const orgIndexRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/$orgSlug/projects', params });
+  },
+});
+
+// The board and the task page carry the heavy libraries (drag and drop, Markdown): loaded on demand.
+const boardRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key',
+  validateSearch: validateBoardSearch,
+  component: lazyRouteComponent(() => import('./routes/board'), 'BoardPage'),
+});
+const projectSettingsRoute = createRoute({ getParentRoute: () => orgRoute, path: '/projects/$key/settings', component: ProjectSettingsPage });
+const taskRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/tasks/$ref',
+  component: lazyRouteComponent(() => import('./routes/task'), 'TaskPage'),
+});
+const orgSettingsRoute = createRoute({ getParentRoute: () => orgRoute, path: '/settings', component: OrgSettingsPage });
+
+const routeTree = rootRoute.addChildren([
+  homeRoute,
+  signInRoute,
+  signUpRoute,
+  invitationRoute,
+  newOrganizationRoute,
+  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, taskRoute, orgSettingsRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    // The query cache decides freshness; the router only waits for it.
+    defaultPreloadStaleTime: 0,
+    defaultNotFoundComponent: NotFoundPage,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/page';
+
+export function InvitationPage() {
+  return <PageHeader title="Invitation" />;
+}

@@ -1,0 +1,45 @@
+import { Link, Outlet, getRouteApi, useNavigate } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import { Loading } from '../../components/feedback';
+import { useOrganizations } from '../../features/organizations/api';
+import { OrgSwitcher } from '../../features/organizations/components/org-switcher';
+import { CurrentOrgProvider } from '../../lib/current-org';
+import { rememberOrgSlug } from '../../lib/last-org';
+import { NotFoundPage } from './not-found';
+
+const route = getRouteApi('/$orgSlug');
+
+/** Every `/{orgSlug}/…` page: the organization's navigation above the page, and its role known below. */
+export function OrgLayout() {
+  const { orgSlug } = route.useParams();
+  const organizations = useOrganizations();
+  const navigate = useNavigate();
+  const org = organizations.data?.find((candidate) => candidate.slug === orgSlug);
+  useEffect(() => {
+    if (org) rememberOrgSlug(org.slug);
+  }, [org]);
+
+  if (organizations.isPending) return <Loading />;
+  // Left the organization meanwhile (or never in it): the same page as a slug that does not exist.
+  if (!org) return <NotFoundPage />;
+  return (
+    <CurrentOrgProvider org={org}>
+      <nav className="org-nav" aria-label="Organization">
+        <OrgSwitcher
+          current={org}
+          organizations={organizations.data ?? []}
+          onSwitch={(slug) => void navigate({ to: '/$orgSlug/projects', params: { orgSlug: slug } })}
+          onCreate={() => void navigate({ to: '/organizations/new' })}
+        />
+        <Link to="/$orgSlug/projects" params={{ orgSlug: org.slug }} activeOptions={{ exact: true, includeSearch: false }}>
+          Projects
+        </Link>
+        <Link to="/$orgSlug/settings" params={{ orgSlug: org.slug }}>
+          Settings
+        </Link>
+        <span className="role-badge">Your role: {org.role}</span>
+      </nav>
+      <Outlet />
+    </CurrentOrgProvider>
+  );
+}

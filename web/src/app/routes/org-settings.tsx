@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/page';
+
+export function OrgSettingsPage() {
+  return <PageHeader title="Settings" />;
+}

@@ -1,0 +1,73 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { allPages } from '../../api/pages';
+
+export type Project = Schemas['Project'];
+
+/** Every project of the organization, archived ones included; screens filter what they show. */
+export const projectsQuery = (orgId: string) =>
+  queryOptions({
+    queryKey: ['orgs', orgId, 'projects'],
+    queryFn: async () =>
+      allPages((cursor) =>
+        unwrap(api.GET('/api/v1/orgs/{orgId}/projects', { params: { path: { orgId }, query: { limit: 100, includeArchived: 'true', cursor } } })),
+      ),
+  });
+
+export function useProjects(orgId: string) {
+  return useQuery(projectsQuery(orgId));
+}
+
+/**
+ * The project whose key is in the URL (`/acme/projects/WEB`), from the organization's list.
+ * `project` is null once loaded when the key is not in this organization: show "not found".
+ */
+export function useProjectByKey(orgId: string, key: string) {
+  const query = useProjects(orgId);
+  const project = query.data?.find((candidate) => candidate.key === key.toUpperCase()) ?? null;
+  return { ...query, project };
+}
+
+function useInvalidateProjects(orgId: string) {
+  const client = useQueryClient();
+  return async () => client.invalidateQueries({ queryKey: ['orgs', orgId, 'projects'] });
+}
+
+export function useCreateProject(orgId: string) {
+  const invalidate = useInvalidateProjects(orgId);
+  return useMutation({
+    mutationFn: async (body: Schemas['CreateProject']) => unwrap(api.POST('/api/v1/orgs/{orgId}/projects', { params: { path: { orgId } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateProject(orgId: string, projectId: string) {
+  const invalidate = useInvalidateProjects(orgId);
+  return useMutation({
+    mutationFn: async (body: Schemas['UpdateProject']) =>
+      unwrap(api.PATCH('/api/v1/orgs/{orgId}/projects/{id}', { params: { path: { orgId, id: projectId } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Archive or bring back a project. */
+export function useSetArchived(orgId: string) {
+  const invalidate = useInvalidateProjects(orgId);
+  return useMutation({
+    mutationFn: async ({ projectId, archived }: { projectId: string; archived: boolean }) => {
+      const path = { orgId, id: projectId };
+      if (archived) return unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{id}/archive', { params: { path } }));
+      // Same shape as archive; the cast goes once the unarchive route is in schema.d.ts.
+      return unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{id}/unarchive' as '/api/v1/orgs/{orgId}/projects/{id}/archive', { params: { path } }));
+    },
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteProject(orgId: string) {
+  const invalidate = useInvalidateProjects(orgId);
+  return useMutation({
+    mutationFn: async (projectId: string) => unwrap(api.DELETE('/api/v1/orgs/{orgId}/projects/{id}', { params: { path: { orgId, id: projectId } } })),
+    onSuccess: invalidate,
+  });
+}
