@@ -4,6 +4,7 @@ import { auditLogs, projects, tasks } from '../../src/db/schema/index.js';
 import type { Tx } from '../../src/db/tenant-context.js';
 import * as auditRepository from '../../src/features/audit-logs/repository.js';
 import * as taskRepository from '../../src/features/tasks/repository.js';
+import { orderOf } from '../../src/features/tasks/sort.js';
 import { PAGE } from './hot-queries.js';
 import type { OrgTarget } from './targets.js';
 
@@ -52,21 +53,23 @@ export async function deepPages(db: Database, target: OrgTarget, wanted: readonl
 
   for (const page of pagesWithin(done?.n ?? 0, wanted)) {
     const rowsBefore = (page - 1) * PAGE;
-    const [cursor] = rowsBefore === 0 ? [] : await db.query<{ id: string }>(
-      `select id::text as id from tasks where organization_id = $1 and project_id = $2 and status = $3 and deleted_at is null
-        order by id offset $4 limit 1`,
+    const [cursor] = rowsBefore === 0 ? [] : await db.query<{ value: string; id: string }>(
+      `select position as value, id::text as id from tasks where organization_id = $1 and project_id = $2 and status = $3 and deleted_at is null
+        order by position, id offset $4 limit 1`,
       [org, target.projectId, status, rowsBefore - 1],
     );
     pages.push({
       listing: `tasks.list status=${status}`,
       page,
       rowsBefore,
-      keyset: (tx) => taskRepository.listTasks(tx, org, target.projectId, { status, afterId: cursor?.id ?? null, limit: PAGE }),
+      keyset: (tx) => taskRepository.listTasks(tx, org, {
+        projectIds: [target.projectId], statuses: [status], order: orderOf('position'), after: cursor ?? null, limit: PAGE,
+      }),
       offset: (tx) =>
         tx.select({ ...visibleTaskColumns, projectKey: projects.key }).from(tasks)
           .innerJoin(projects, and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId), isNull(projects.deletedAt)))
           .where(and(eq(tasks.organizationId, org), isNull(tasks.deletedAt), eq(tasks.projectId, target.projectId), eq(tasks.status, status)))
-          .orderBy(asc(tasks.id)).limit(PAGE + 1).offset(rowsBefore),
+          .orderBy(asc(tasks.position), asc(tasks.id)).limit(PAGE + 1).offset(rowsBefore),
     });
   }
   return pages;

@@ -1,5 +1,6 @@
 import * as auditLogs from '../../src/features/audit-logs/repository.js';
 import * as tasks from '../../src/features/tasks/repository.js';
+import { orderOf } from '../../src/features/tasks/sort.js';
 import type { Tx } from '../../src/db/tenant-context.js';
 import { type OrgTarget, rotation } from './targets.js';
 
@@ -20,17 +21,19 @@ export function hotQueries(target: OrgTarget): HotQuery[] {
     {
       name: 'tasks.list',
       describe: `project's tasks, status=${target.status}, first ${PAGE}`,
-      run: (tx) => tasks.listTasks(tx, org, target.projectId, { status: target.status, afterId: null, limit: PAGE }),
+      run: (tx) => tasks.listTasks(tx, org, { projectIds: [target.projectId], statuses: [target.status], order: orderOf('position'), after: null, limit: PAGE }),
     },
     {
       name: 'tasks.get',
       describe: 'one task by id (rotating over 64 ids)',
-      run: (tx) => tasks.findTask(tx, org, nextId()),
+      run: (tx) => tasks.findTask(tx, org, { id: nextId() }),
     },
     {
       name: 'tasks.search',
       describe: `full-text q="${target.searchWord}" in the project, first ${PAGE}`,
-      run: (tx) => tasks.listTasks(tx, org, target.projectId, { q: target.searchWord, afterId: null, limit: PAGE }),
+      run: (tx) => tasks.listTasks(tx, org, {
+        projectIds: [target.projectId], search: { projectId: target.projectId, query: target.searchWord }, order: orderOf('position'), after: null, limit: PAGE,
+      }),
     },
     {
       name: 'audit.list',

@@ -1,5 +1,6 @@
 import { type DemoProject, SLOTS, type Slot } from './content/projects.js';
 import type { OrganizationSeed } from './context.js';
+import { nthPositionKey } from '../features/tasks/position.js';
 import { jsonb } from './writer.js';
 
 type TaskStatus = 'todo' | 'in_progress' | 'in_review' | 'done' | 'canceled';
@@ -174,7 +175,7 @@ async function seedProject(seed: OrganizationSeed, project: DemoProject): Promis
         due_date: sprint && sprint.status !== 'completed' ? clock.at(sprint.start + SPRINT_DAYS - 1, 17) : null,
         // Historical completions are supplied (as an import would); the active sprint's come from the trigger.
         completed_at: shape.status === 'done' && sprint?.status === 'completed' ? clock.at(sprint.start + 2 + index * 2, 15) : undefined,
-        position: (index + 1) * 1024,
+        position: nthPositionKey(index),
         created_at: clock.at(-30 + index, 10),
       };
     }),

@@ -42,9 +42,15 @@ await addAwkwardValues(source, acme.id);
 /** Values that trip naive serializers: they must survive the round trip exactly. */
 async function addAwkwardValues(db: Database, organizationId: string): Promise<void> {
   await db.query(
-    `update tasks set description = $2, position = 9007199254740993
+    `update tasks set description = $2
       where organization_id = $1 and id = (select min(id::text)::uuid from tasks where organization_id = $1)`,
     [organizationId, 'line one\nline "two" \\ tab\t emoji 🦾 separator \u2028 end'],
+  );
+  // A bigint past 2^53, which a JavaScript number would round (tasks.position was one until 0010).
+  await db.query(
+    `update project_assets set size_bytes = 9007199254740993
+      where organization_id = $1 and id = (select min(id::text)::uuid from project_assets where organization_id = $1)`,
+    [organizationId],
   );
   await db.query(
     `update ai_generations set metadata = 'null'::jsonb, cost = 0.000001

@@ -1,7 +1,7 @@
 // Work management (migration 0003): projects, project members, epics, sprints, tasks,
 // comments, documents and templates.
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { fk, timestamps, timestamptz, tsvector, uniqueKey } from './common.js';
 import { memberReference, organizations, tenantColumns, tenantKeys } from './organizations.js';
 import { users } from './platform.js';
@@ -147,10 +147,18 @@ export const tasks = pgTable(
     storyPoints: integer('story_points'),
     assigneeId: uuid('assignee_id'),
     createdById: uuid('created_by_id'),
-    dueDate: timestamptz('due_date'),
+    /** A day, `2026-12-24` (migration 0010). */
+    dueDate: date('due_date'),
     /** Set by a trigger when status becomes done, cleared when it leaves done. */
     completedAt: timestamptz('completed_at'),
-    position: bigint('position', { mode: 'number' }).notNull().default(0),
+    /**
+     * Fractional index key ordering the project (migration 0010; compare under COLLATE "C",
+     * which the column carries). Inserting DEFAULT leaves it NULL for the assign_task_position
+     * trigger, which appends the task to its project.
+     */
+    position: text('position')
+      .notNull()
+      .$defaultFn(() => sql`default`),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
       sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
         || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')
@@ -175,6 +183,10 @@ export const tasks = pgTable(
     index('tasks_organization_id_sprint_id_idx').on(t.organizationId, t.sprintId, t.projectId),
     index('tasks_organization_id_epic_id_idx').on(t.organizationId, t.epicId, t.projectId),
     index('tasks_search_vector_idx').using('gin', t.searchVector),
+    uniqueIndex('tasks_organization_id_project_id_position_key')
+      .on(t.organizationId, t.projectId, t.position)
+      .where(sql`deleted_at is null`),
+    index('tasks_organization_id_updated_at_id_idx').on(t.organizationId, t.updatedAt, t.id),
   ],
 );
 

@@ -1,20 +1,29 @@
 import { type SQL, and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
-import { comments, projects, tasks } from '../../db/schema/index.js';
+import { comments, projects, tasks, users } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
-/** Every column a client may see (not the soft-delete marker). */
+const author = alias(users, 'author');
+
+/** Every column a client may see (not the soft-delete marker), and the author, read in the same statement. */
 const visible = {
   id: comments.id,
   organizationId: comments.organizationId,
   taskId: comments.taskId,
   authorId: comments.authorId,
+  author: { id: author.id, name: author.name, image: author.image },
   body: comments.body,
   editedAt: comments.editedAt,
   createdAt: comments.createdAt,
   updatedAt: comments.updatedAt,
 };
-export type CommentView = Omit<typeof comments.$inferSelect, 'deletedAt'>;
+export type CommentView = Awaited<ReturnType<typeof selectComments>>[number];
+
+/** Comments with their authors (a member of the organization, or null once they leave). */
+function selectComments(tx: Tx) {
+  return tx.select(visible).from(comments).leftJoin(author, eq(author.id, comments.authorId));
+}
 
 /** Live (not soft-deleted) comments of one organization; RLS checks the tenant again underneath. */
 const live = (organizationId: string): SQL => and(eq(comments.organizationId, organizationId), isNull(comments.deletedAt)) as SQL;
@@ -29,33 +38,20 @@ const liveTask = (organizationId: string): SQL =>
     isNull(projects.deletedAt),
   ) as SQL;
 
-export async function findTask(tx: Tx, organizationId: string, taskId: string): Promise<{ id: string } | undefined> {
-  const [row] = await tx
-    .select({ id: tasks.id })
-    .from(tasks)
-    .innerJoin(projects, liveTask(organizationId))
-    .where(eq(tasks.id, taskId));
-  return row;
-}
-
 export async function listComments(
   tx: Tx,
   organizationId: string,
   taskId: string,
   page: { afterId: string | null; limit: number },
 ): Promise<CommentView[]> {
-  return tx
-    .select(visible)
-    .from(comments)
+  return selectComments(tx)
     .where(and(live(organizationId), eq(comments.taskId, taskId), page.afterId ? gt(comments.id, page.afterId) : undefined))
     .orderBy(asc(comments.id))
     .limit(page.limit + 1);
 }
 
 export async function findComment(tx: Tx, organizationId: string, id: string): Promise<CommentView | undefined> {
-  const [row] = await tx
-    .select(visible)
-    .from(comments)
+  const [row] = await selectComments(tx)
     .innerJoin(tasks, and(eq(tasks.organizationId, comments.organizationId), eq(tasks.id, comments.taskId)))
     .innerJoin(projects, liveTask(organizationId))
     .where(and(live(organizationId), eq(comments.id, id)));
@@ -63,11 +59,10 @@ export async function findComment(tx: Tx, organizationId: string, id: string): P
 }
 
 export async function insertComment(tx: Tx, organizationId: string, taskId: string, authorId: string, body: string): Promise<CommentView> {
-  const [row] = await tx
-    .insert(comments)
-    .values({ id: uuidv7(), organizationId, taskId, authorId, body })
-    .returning(visible);
-  if (!row) throw new Error('insert returned no row');
+  const id = uuidv7();
+  await tx.insert(comments).values({ id, organizationId, taskId, authorId, body });
+  const row = await findComment(tx, organizationId, id);
+  if (!row) throw new Error('the new comment could not be read back');
   return row;
 }
 
@@ -76,11 +71,11 @@ export async function updateComment(
   organizationId: string,
   id: string,
   changes: { body: string; editedAt: Date } | { deletedAt: Date },
-): Promise<CommentView | undefined> {
-  const [row] = await tx
+): Promise<boolean> {
+  const rows = await tx
     .update(comments)
     .set(changes)
     .where(and(live(organizationId), eq(comments.id, id)))
-    .returning(visible);
-  return row;
+    .returning({ id: comments.id });
+  return rows.length > 0;
 }

@@ -2,15 +2,17 @@ import { ROLE_ORDER } from '../../auth/permissions.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import { findTaskId } from '../tasks/service.js';
 import * as repository from './repository.js';
 import type { CommentListFilter, CreateCommentInput, UpdateCommentInput } from './schemas.js';
 
-export async function listComments(call: ServiceCall, taskId: string, filter: CommentListFilter) {
+/** `taskIdOrRef`: the task's id or its reference (ACME-7). */
+export async function listComments(call: ServiceCall, taskIdOrRef: string, filter: CommentListFilter) {
   requirePermission(call, 'read');
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    found(await repository.findTask(tx, organizationId, taskId), 'task');
+    const taskId = found(await findTaskId(tx, organizationId, taskIdOrRef), 'task');
     return repository.listComments(tx, organizationId, taskId, { afterId, limit: filter.limit });
   });
   return toPage(rows, filter.limit);
@@ -21,17 +23,17 @@ export async function getComment(call: ServiceCall, id: string) {
   return found(await inTenant(call, (tx) => repository.findComment(tx, call.scope.organizationId, id)), 'comment');
 }
 
-export async function createComment(call: ServiceCall, taskId: string, input: CreateCommentInput) {
+export async function createComment(call: ServiceCall, taskIdOrRef: string, input: CreateCommentInput) {
   requirePermission(call, 'work:write');
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
-    found(await repository.findTask(tx, organizationId, taskId), 'task');
+    const taskId = found(await findTaskId(tx, organizationId, taskIdOrRef), 'task');
     return repository.insertComment(tx, organizationId, taskId, userId, input.body);
   });
 }
 
 export async function updateComment(call: ServiceCall, id: string, input: UpdateCommentInput) {
-  return changeOwnComment(call, id, { body: input.body, editedAt: new Date() });
+  return found(await changeOwnComment(call, id, { body: input.body, editedAt: new Date() }), 'comment');
 }
 
 /** Soft delete: the row stays for the audit trail, hidden from every read. */
@@ -48,7 +50,9 @@ async function changeOwnComment(call: ServiceCall, id: string, changes: Paramete
     if (comment.authorId !== userId && !moderates(role)) {
       throw new TenantryError('forbidden', 'only the author or an admin may change a comment');
     }
-    return found(await repository.updateComment(tx, organizationId, id, changes), 'comment');
+    if (!(await repository.updateComment(tx, organizationId, id, changes))) throw new TenantryError('not_found', 'comment not found');
+    // Read back with its author; a deleted comment reads as nothing.
+    return repository.findComment(tx, organizationId, id);
   });
 }
 

@@ -1,15 +1,20 @@
 import { z } from '@hono/zod-openapi';
 import { taskPriorities, taskStatuses, taskTypes } from '../../db/schema/index.js';
-import { pageOf, PageQuery, ProjectParams } from '../../http/openapi.js';
+import { OrgParams, PageQuery, ProjectParams, pageOf } from '../../http/openapi.js';
+import { Person } from '../shared/person.js';
+import { TASK_SORTS, type TaskSort } from './sort.js';
+
 
 export const Task = z
   .object({
     id: z.uuid(),
     organizationId: z.uuid(),
     projectId: z.uuid(),
+    /** Key of the task's project, e.g. ACME. */
+    projectKey: z.string(),
     number: z.int(),
-    /** The project key and the number, e.g. WEB-42. */
-    reference: z.string(),
+    /** The project key and the number, e.g. ACME-7; `GET …/tasks/ACME-7` finds the task. */
+    ref: z.string(),
     type: z.enum(taskTypes),
     epicId: z.uuid().nullable(),
     sprintId: z.uuid().nullable(),
@@ -20,10 +25,14 @@ export const Task = z
     priority: z.enum(taskPriorities),
     storyPoints: z.int().nullable(),
     assigneeId: z.uuid().nullable(),
+    assignee: Person.nullable(),
     createdById: z.uuid().nullable(),
-    dueDate: z.iso.datetime().nullable(),
+    /** Who created the task (null once they leave the organization). */
+    reporter: Person.nullable(),
+    dueDate: z.iso.date().nullable(),
     completedAt: z.iso.datetime().nullable(),
-    position: z.int(),
+    /** Order within the project: compare byte-wise (as `COLLATE "C"` does), never as numbers. */
+    position: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -40,7 +49,7 @@ const taskFields = {
   assigneeId: z.uuid().nullish(),
   epicId: z.uuid().nullish(),
   sprintId: z.uuid().nullish(),
-  dueDate: z.iso.datetime({ offset: true }).nullish(),
+  dueDate: z.iso.date().nullish(),
 };
 
 export const CreateTaskBody = z.strictObject(taskFields).openapi('CreateTask');
@@ -57,22 +66,99 @@ export const BulkCreateTasksBody = z
 
 export const TaskList = z.object({ items: z.array(Task) }).openapi('TaskList');
 
-export { ProjectParams };
+/** A reference such as ACME-7: a project key (any case) and a task number below a billion. */
+export const TASK_REF = /^([A-Za-z][A-Za-z0-9]{1,9})-([1-9][0-9]{0,8})$/;
+
+/** `/orgs/{orgId}/tasks/{id}`: the task's id or its reference. */
+export const TaskParams = OrgParams.extend({
+  id: z
+    .union([z.uuid(), z.string().regex(TASK_REF)])
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'Task id or reference (ACME-7)', example: 'ACME-7' }),
+});
+
+export const MoveTaskBody = z
+  .strictObject({
+    afterId: z.uuid().nullish().describe('Place the task right after this one (same project)'),
+    beforeId: z.uuid().nullish().describe('Place the task right before this one (same project)'),
+    status: z.enum(taskStatuses).optional().describe('Change the status in the same write (a move to another board column)'),
+  })
+  .openapi('MoveTask');
+
+export const BulkUpdateTasksBody = z
+  .strictObject({
+    ids: z.array(z.uuid()).min(1).max(100),
+    change: z
+      .strictObject({
+        status: z.enum(taskStatuses).optional(),
+        priority: z.enum(taskPriorities).optional(),
+        assigneeId: z.uuid().nullish(),
+        sprintId: z.uuid().nullish(),
+        epicId: z.uuid().nullish(),
+      })
+      .refine((change) => Object.keys(change).length > 0, 'name at least one field to change'),
+  })
+  .openapi('BulkUpdateTasks');
+
+/**
+ * A comma list of allowed values, e.g. `status=todo,in_progress`. Documented as the string it
+ * is on the wire; parsed into a list, naming a value that is not allowed.
+ */
+function commaList<T extends string>(item: z.ZodType<T>, description: string, example: string) {
+  return z
+    .string()
+    .max(4000)
+    .transform((text, ctx) => {
+      const values: T[] = [];
+      for (const part of text.split(',')) {
+        const parsed = item.safeParse(part.trim());
+        if (parsed.success) values.push(parsed.data);
+        else ctx.addIssue({ code: 'custom', message: `not one of the allowed values: ${part.slice(0, 60)}` });
+      }
+      return [...new Set(values)];
+    })
+    .openapi({ type: 'string', description, example })
+    .optional();
+}
+
+const idOr = <K extends string>(...words: [K, ...K[]]) => z.union([z.uuid(), z.enum(words)]);
+
+const taskFilters = {
+  status: commaList(z.enum(taskStatuses), 'Comma list of statuses', 'todo,in_progress'),
+  type: commaList(z.enum(taskTypes), 'Comma list of types', 'bug,story'),
+  priority: commaList(z.enum(taskPriorities), 'Comma list of priorities', 'high,urgent'),
+  assigneeId: commaList(idOr('me', 'none'), 'Comma list of user ids, `me` (the caller) or `none` (unassigned)', 'me'),
+  sprintId: commaList(idOr('none'), 'Comma list of sprint ids or `none` (the backlog)', 'none'),
+  epicId: commaList(idOr('none'), 'Comma list of epic ids or `none` (no epic)', 'none'),
+  dueBefore: z.iso.date().optional().describe('Tasks due before this day'),
+  cursor: z.string().max(4000).optional(),
+};
+
+const sortParameter = (defaultSort: TaskSort) =>
+  z
+    .enum(TASK_SORTS)
+    .default(defaultSort)
+    .describe('position, priority, updated, created or due; a leading `-` sorts descending (nulls last either way)');
 
 export const TaskListQuery = PageQuery.extend({
-  status: z.enum(taskStatuses).optional(),
-  type: z.enum(taskTypes).optional(),
-  priority: z.enum(taskPriorities).optional(),
-  assigneeId: z.uuid().optional(),
-  sprintId: z.uuid().optional(),
-  epicId: z.uuid().optional(),
-  dueBefore: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
+  ...taskFilters,
   /** Web-search syntax over title, description and acceptance criteria: `login -oauth "error page"`. */
   q: z.string().trim().min(1).max(200).optional(),
+  sort: sortParameter('position'),
+});
+
+export const OrgTaskListQuery = PageQuery.extend({
+  ...taskFilters,
+  projectId: commaList(z.uuid(), 'Comma list of project ids', '0190a3b4-0000-7000-8000-000000000000'),
+  sort: sortParameter('-updated'),
 });
 
 export const TaskPage = pageOf(Task, 'TaskPage');
 
+export { ProjectParams };
+
 export type CreateTaskInput = z.infer<typeof CreateTaskBody>;
 export type UpdateTaskInput = z.infer<typeof UpdateTaskBody>;
+export type MoveTaskInput = z.infer<typeof MoveTaskBody>;
+export type BulkUpdateTasksInput = z.infer<typeof BulkUpdateTasksBody>;
 export type TaskListFilter = z.infer<typeof TaskListQuery>;
+export type OrgTaskListFilter = z.infer<typeof OrgTaskListQuery>;

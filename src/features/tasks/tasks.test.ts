@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, type ApiHarness, type Tenant, createApiHarness } from '../../../test/support/api.js';
 
-type TaskBody = { id: string; number: number; reference: string; status: string; completedAt: string | null; assigneeId: string | null; epicId: string | null; title: string };
+type TaskBody = { id: string; number: number; ref: string; status: string; completedAt: string | null; assigneeId: string | null; epicId: string | null; title: string };
 type ErrorBody = { error: { code: string; details?: { path: string }[] } };
 
 describe('tasks API', () => {
@@ -29,22 +29,22 @@ describe('tasks API', () => {
     const { actors } = h.tenantA;
     const first = await send(actors.member, 'POST', inProject(h.tenantA, webProjectId), { title: 'Login page crashes', type: 'bug', storyPoints: 3 });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ number: 1, reference: 'WEB-1', status: 'todo', completedAt: null });
+    expect(first.body).toMatchObject({ number: 1, ref: 'WEB-1', status: 'todo', completedAt: null });
     const second = await send(actors.member, 'POST', inProject(h.tenantA, webProjectId), {
       title: 'Pricing page',
       assigneeId: actors.member.userId,
-      dueDate: '2030-01-15T12:00:00Z',
+      dueDate: '2030-01-15',
     });
-    expect(second.body).toMatchObject({ reference: 'WEB-2', assigneeId: actors.member.userId, dueDate: '2030-01-15T12:00:00.000Z' });
+    expect(second.body).toMatchObject({ ref: 'WEB-2', assigneeId: actors.member.userId, dueDate: '2030-01-15' });
 
     const done = await send(actors.member, 'PATCH', `${org(h.tenantA)}/tasks/${first.body.id}`, { status: 'done' });
     expect(done.status).toBe(200);
     expect(done.body.completedAt).not.toBeNull();
     const reopened = await send(actors.member, 'PATCH', `${org(h.tenantA)}/tasks/${first.body.id}`, { status: 'in_progress', assigneeId: actors.admin.userId });
-    expect(reopened.body).toMatchObject({ status: 'in_progress', completedAt: null, assigneeId: actors.admin.userId, reference: 'WEB-1' });
+    expect(reopened.body).toMatchObject({ status: 'in_progress', completedAt: null, assigneeId: actors.admin.userId, ref: 'WEB-1' });
 
     const read = await send(actors.viewer, 'GET', `${org(h.tenantA)}/tasks/${second.body.id}`);
-    expect(read).toMatchObject({ status: 200, body: { id: second.body.id, reference: 'WEB-2' } });
+    expect(read).toMatchObject({ status: 200, body: { id: second.body.id, ref: 'WEB-2' } });
     expect(read.body).not.toHaveProperty('searchVector');
   });
 
@@ -52,17 +52,17 @@ describe('tasks API', () => {
     const { actors } = h.tenantA;
     const list = async (query: string) =>
       (await send<{ items: TaskBody[]; nextCursor: string | null }>(actors.viewer, 'GET', `${inProject(h.tenantA, webProjectId)}?${query}`)).body;
-    expect((await list('q=crash')).items.map((t) => t.reference)).toEqual(['WEB-1']);
-    expect((await list('q=pricing -login')).items.map((t) => t.reference)).toEqual(['WEB-2']);
-    expect((await list(`assigneeId=${actors.member.userId}`)).items.map((t) => t.reference)).toEqual(['WEB-2']);
-    expect((await list('status=in_progress&type=bug')).items.map((t) => t.reference)).toEqual(['WEB-1']);
-    expect((await list('dueBefore=2030-02-01')).items.map((t) => t.reference)).toEqual(['WEB-2']);
+    expect((await list('q=crash')).items.map((t) => t.ref)).toEqual(['WEB-1']);
+    expect((await list('q=pricing -login')).items.map((t) => t.ref)).toEqual(['WEB-2']);
+    expect((await list(`assigneeId=${actors.member.userId}`)).items.map((t) => t.ref)).toEqual(['WEB-2']);
+    expect((await list('status=in_progress&type=bug')).items.map((t) => t.ref)).toEqual(['WEB-1']);
+    expect((await list('dueBefore=2030-02-01')).items.map((t) => t.ref)).toEqual(['WEB-2']);
     expect((await list('dueBefore=2030-01-01')).items).toEqual([]);
 
     const page1 = await list('limit=1');
-    expect(page1.items.map((t) => t.reference)).toEqual(['WEB-1']);
+    expect(page1.items.map((t) => t.ref)).toEqual(['WEB-1']);
     const page2 = await list(`limit=1&cursor=${page1.nextCursor}`);
-    expect(page2).toMatchObject({ items: [{ reference: 'WEB-2' }], nextCursor: null });
+    expect(page2).toMatchObject({ items: [{ ref: 'WEB-2' }], nextCursor: null });
   });
 
   it('soft-deletes a task: hidden from reads, the row kept', async () => {

@@ -1,4 +1,5 @@
 import { DAY_MS, KIND, type PlanCode, type ScaleShape, SPRINT_DAYS, sprintAt, sprintStart } from './plan.js';
+import { nthPositionKey } from '../../features/tasks/position.js';
 import { Random, fastUuid } from './random.js';
 import {
   type DocumentType,
@@ -218,8 +219,8 @@ const tasks: TableSpec = {
       yield [
         o.id, t.id, p.id, t.number, t.type, t.epic === null ? null : epicId(shape.seed, o.index, p.index, t.epic),
         t.sprint === null ? null : sprintId(shape.seed, o.index, p.index, t.sprint), title, description, criteria,
-        t.status, t.priority, t.points, t.assigneeId, t.creatorId, t.dueAt === null ? null : iso(t.dueAt),
-        t.completedAt === null ? null : iso(t.completedAt), t.number * 1024, t.deletedAt === null ? null : iso(t.deletedAt),
+        t.status, t.priority, t.points, t.assigneeId, t.creatorId, t.dueAt === null ? null : iso(t.dueAt).slice(0, 10),
+        t.completedAt === null ? null : iso(t.completedAt), nthPositionKey(t.number - 1), t.deletedAt === null ? null : iso(t.deletedAt),
         iso(t.createdAt), iso(t.updatedAt),
       ];
     }

@@ -1,0 +1,113 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { taskPriorities, tasks } from '../../db/schema/index.js';
+import { TenantryError } from '../../errors.js';
+import { isUuid } from '../../uuid.js';
+
+const KEYS = ['position', 'priority', 'updated', 'created', 'due'] as const;
+export const TASK_SORTS = KEYS.flatMap((key) => [key, `-${key}`] as const);
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+type SortKey = {
+  /** The value ordered by. */
+  expression: SQL;
+  /** The same value as text, carried in the cursor, and back from it. */
+  asText: SQL;
+  fromText: (value: string) => SQL;
+  /** What a cursor's value must look like, so a forged one is a 400, never a failed cast. */
+  valid: (value: string) => boolean;
+  nullable: boolean;
+};
+
+const utcText = (column: SQL | typeof tasks.updatedAt) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const isTimestamp = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) && new Date(value).toISOString().slice(0, 23) === value.slice(0, 23);
+const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+// Ascending priority is low → urgent, the order the values are declared in.
+const priorityRank = sql`array_position(${sql.raw(`array[${taskPriorities.map((p) => `'${p}'`).join(', ')}]::text[]`)}, ${tasks.priority})`;
+
+const SORT_KEYS: Record<(typeof KEYS)[number], SortKey> = {
+  position: {
+    expression: sql`${tasks.position} collate "C"`,
+    asText: sql`${tasks.position}`,
+    fromText: (value) => sql`${value}::text collate "C"`,
+    valid: (value) => /^[0-9A-Za-z]{1,1000}$/.test(value),
+    nullable: false,
+  },
+  priority: {
+    expression: priorityRank,
+    asText: sql`${priorityRank}::text`,
+    fromText: (value) => sql`${value}::integer`,
+    valid: (value) => /^[1-9]$/.test(value),
+    nullable: false,
+  },
+  updated: {
+    expression: sql`${tasks.updatedAt}`,
+    asText: utcText(tasks.updatedAt),
+    fromText: (value) => sql`${value}::timestamptz`,
+    valid: isTimestamp,
+    nullable: false,
+  },
+  created: {
+    expression: sql`${tasks.createdAt}`,
+    asText: utcText(tasks.createdAt),
+    fromText: (value) => sql`${value}::timestamptz`,
+    valid: isTimestamp,
+    nullable: false,
+  },
+  due: {
+    expression: sql`${tasks.dueDate}`,
+    asText: sql`${tasks.dueDate}::text`,
+    fromText: (value) => sql`${value}::date`,
+    valid: isDate,
+    nullable: true,
+  },
+};
+
+/** Where the previous page ended: its last task's sort value and id. */
+export type TaskCursor = { value: string | null; id: string };
+
+export type TaskOrder = { key: SortKey; descending: boolean };
+
+export function orderOf(sort: TaskSort): TaskOrder {
+  const descending = sort.startsWith('-');
+  const name = (descending ? sort.slice(1) : sort) as (typeof KEYS)[number]; // one of KEYS, by TASK_SORTS' construction
+  return { key: SORT_KEYS[name], descending };
+}
+
+/** ORDER BY for a sort: its value (nulls last in both directions), then the id as the tie-break. */
+export function orderBy({ key, descending }: TaskOrder): SQL[] {
+  return descending
+    ? [sql`${key.expression} desc nulls last`, sql`${tasks.id} desc`]
+    : [sql`${key.expression} asc nulls last`, sql`${tasks.id} asc`];
+}
+
+/** Rows strictly after the cursor in this order. */
+export function afterCursor({ key, descending }: TaskOrder, cursor: TaskCursor): SQL {
+  const beyond = descending ? sql.raw('<') : sql.raw('>');
+  if (cursor.value === null) return sql`(${key.expression} is null and ${tasks.id} ${beyond} ${cursor.id}::uuid)`;
+  const pastValue = sql`(${key.expression}, ${tasks.id}) ${beyond} (${key.fromText(cursor.value)}, ${cursor.id}::uuid)`;
+  return key.nullable ? sql`(${pastValue} or ${key.expression} is null)` : pastValue;
+}
+
+export function encodeTaskCursor(sort: TaskSort, cursor: TaskCursor): string {
+  return Buffer.from(JSON.stringify({ s: sort, v: cursor.value, id: cursor.id })).toString('base64url');
+}
+
+/** The cursor to continue after, or null for the first page; one issued for another sort, or forged, is a 400. */
+export function decodeTaskCursor(sort: TaskSort, text: string | undefined): TaskCursor | null {
+  if (!text) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const { key } = orderOf(sort);
+  if (typeof parsed === 'object' && parsed !== null && 's' in parsed && 'v' in parsed && 'id' in parsed) {
+    const { s, v, id } = parsed;
+    const validValue = (typeof v === 'string' && key.valid(v)) || (v === null && key.nullable);
+    if (s === sort && typeof id === 'string' && isUuid(id) && validValue) return { value: v, id };
+  }
+  throw new TenantryError('validation_failed', 'cursor is not one this API issued for this sort', [{ path: 'cursor', message: 'invalid cursor' }]);
+}
