@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'integrations:manage': 'admin',
   'ai-providers:manage': 'admin',
   'settings:manage': 'admin',
+  /** Bring back soft-deleted rows within the retention period (src/features/restore). */
+  'deleted:restore': 'admin',
   'audit:read': 'admin',
   'billing:manage': 'owner',
   'organization:delete': 'owner',

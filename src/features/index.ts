@@ -16,6 +16,7 @@ import { projectAssetRoutes } from './project-assets/routes.js';
 import { projectMemberRoutes } from './project-members/routes.js';
 import { projectPromptRoutes } from './project-prompts/routes.js';
 import { projectRoutes } from './projects/routes.js';
+import { restoreRoutes } from './restore/routes.js';
 import { sprintRoutes } from './sprints/routes.js';
 import { subscriptionRoutes } from './subscriptions/routes.js';
 import { taskHistoryRoutes } from './task-history/routes.js';
@@ -47,5 +48,6 @@ export function tenantFeatureRoutes(deps: RouterDeps) {
     predictionRoutes(deps),
     projectPromptRoutes(deps),
     projectAssetRoutes(deps),
+    restoreRoutes(deps),
   ];
 }
