@@ -1,8 +1,15 @@
+import type { BlockList } from 'node:net';
 import { z } from 'zod';
+import { parseTrustedProxies } from './http/client-address.js';
 
 /** Environment the whole process reads once; a bad value stops start-up with one line. */
 const EnvSchema = z.object({
   DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** A direct (session-mode) connection for migrations, when DATABASE_URL goes through a transaction-mode pooler. */
+  DATABASE_DIRECT_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
@@ -15,11 +22,27 @@ const EnvSchema = z.object({
   BASE_URL: z.url().optional(),
   /** `off` behind a transaction-mode pooler that cannot carry named statements (PgBouncer < 1.21). */
   DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
+  /** Proxies whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated; none by default. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((list, ctx) => {
+      try {
+        return parseTrustedProxies(list);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type AppConfig = {
   /** `postgres` when DATABASE_URL is set, otherwise the embedded PGlite default. */
   database: { kind: 'postgres'; url: string; preparedStatements?: boolean } | { kind: 'pglite'; dataDir: string };
+  /** Where migrations run: DATABASE_DIRECT_URL when set (a pooler cannot hold their advisory lock), else `database`. */
+  migrationDatabase: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  /** Peers whose X-Forwarded-For names the client (see src/http/client-address.ts). */
+  trustedProxies: BlockList;
   dataDir: string;
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
@@ -36,16 +59,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     DATABASE_URL: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
     BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET === '' ? undefined : env.BETTER_AUTH_SECRET,
     BASE_URL: env.BASE_URL === '' ? undefined : env.BASE_URL,
+    DATABASE_DIRECT_URL: env.DATABASE_DIRECT_URL === '' ? undefined : env.DATABASE_DIRECT_URL,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
   }
-  const { DATABASE_URL, TENANTRY_DATA_DIR, NODE_ENV, PORT, BETTER_AUTH_SECRET, BASE_URL, DATABASE_PREPARED_STATEMENTS } = parsed.data;
+  const { DATABASE_URL, DATABASE_DIRECT_URL, TENANTRY_DATA_DIR, NODE_ENV, PORT, BETTER_AUTH_SECRET, BASE_URL, DATABASE_PREPARED_STATEMENTS, TRUSTED_PROXIES } =
+    parsed.data;
+  const pglite = { kind: 'pglite', dataDir: `${TENANTRY_DATA_DIR}/pglite` } as const;
   return {
-    database: DATABASE_URL
-      ? { kind: 'postgres', url: DATABASE_URL, preparedStatements: DATABASE_PREPARED_STATEMENTS === 'on' }
-      : { kind: 'pglite', dataDir: `${TENANTRY_DATA_DIR}/pglite` },
+    database: DATABASE_URL ? { kind: 'postgres', url: DATABASE_URL, preparedStatements: DATABASE_PREPARED_STATEMENTS === 'on' } : pglite,
+    migrationDatabase: DATABASE_URL ? { kind: 'postgres', url: DATABASE_DIRECT_URL ?? DATABASE_URL } : pglite,
+    trustedProxies: TRUSTED_PROXIES,
     dataDir: TENANTRY_DATA_DIR,
     nodeEnv: NODE_ENV,
     port: PORT,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database, { maxConnections: 20 });
   const auth = createAuth({ db, secret: loadAuthSecret(config, (line) => logger.warn(line)), baseUrl: config.baseUrl });
   const masterKey = loadMasterKey({ env: process.env, dataDir: config.dataDir, nodeEnv: config.nodeEnv, warn: (line) => logger.warn(line) });
-  const app = createApp({ db, auth, logger, masterKey, dataDir: config.dataDir });
+  const app = createApp({ db, auth, logger, masterKey, dataDir: config.dataDir, trustedProxies: config.trustedProxies });
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     console.log(`\nTenantry is running on ${config.baseUrl.replace(String(config.port), String(info.port))}`);
     console.log(`  API reference: ${config.baseUrl}/docs   OpenAPI: ${config.baseUrl}/openapi.json`);

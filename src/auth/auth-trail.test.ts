@@ -10,12 +10,17 @@ describe('the sign-in trail', () => {
     await h.destroy();
   });
 
+  /** As @hono/node-server passes it: the socket's peer. The forwarding header is the client's own invention. */
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    h.app.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'trail-test/1.0', 'x-forwarded-for': '203.0.113.7', ...headers },
-      body: JSON.stringify(body),
-    });
+    h.app.request(
+      path,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'trail-test/1.0', 'x-forwarded-for': '203.0.113.7', ...headers },
+        body: JSON.stringify(body),
+      },
+      { incoming: { socket: { remoteAddress: '::ffff:198.51.100.77' } } },
+    );
 
   it('records sign-ins, failed sign-ins and sign-outs with IP and user agent', async () => {
     const actor = h.tenantA.actors.member;
@@ -33,7 +38,10 @@ describe('the sign-in trail', () => {
     const actions = events.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['auth.sign_in_failed', 'auth.sign_in', 'auth.sign_out']));
     const failed = events.find((e) => e.action === 'auth.sign_in_failed');
-    expect(failed).toMatchObject({ email: actor.email, ip_address: '203.0.113.7', user_agent: 'trail-test/1.0' });
+    // The socket's address, not the forged X-Forwarded-For, for failures and sign-ins alike.
+    expect(failed).toMatchObject({ email: actor.email, ip_address: '198.51.100.77', user_agent: 'trail-test/1.0' });
+    // The last one: the harness's sign-up signed in too, with no socket at all.
+    expect(events.filter((e) => e.action === 'auth.sign_in').at(-1)).toMatchObject({ ip_address: '198.51.100.77' });
     // The password never reaches the trail.
     expect(JSON.stringify(events)).not.toContain('wrong password');
   });
@@ -54,6 +62,7 @@ describe('the sign-in trail', () => {
       organizationId: h.tenantA.organizationId, email: 'bypass@example.test', role: 'member',
     });
     expect(invite.status).toBe(404);
+    expect(await invite.json()).toMatchObject({ code: 'NOT_FOUND' });
     const rows = await h.test.db.query(`select 1 from invitations where email = 'bypass@example.test'`);
     expect(rows).toEqual([]);
   });

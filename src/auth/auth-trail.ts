@@ -3,41 +3,58 @@ import { z } from 'zod';
 import { TenantryError } from '../errors.js';
 import type { Database } from '../db/connection.js';
 import type { AppEnv } from '../http/env.js';
-import type { Auth } from './auth.js';
+import { type Auth, CLIENT_ADDRESS_HEADER } from './auth.js';
+import { authErrorResponse } from './auth-error.js';
 import { recordAuthEvent } from './auth-events.js';
+import { guardOrganizationEndpoint } from './organization-endpoints.js';
+import { recordSignInFailure, signInRetryAfter } from './sign-in-limit.js';
 
 /**
- * Serves Better Auth, checks the one body it passes to the database unvalidated, and writes what its own hooks cannot see to `auth_events`: failed
- * sign-ins (with the email tried) and sign-outs. Successful sign-ins are recorded when their
- * session is created (see auth.ts).
+ * Serves Better Auth behind our own checks: its organization endpoints (organization-endpoints.ts),
+ * the one body it passes to the database unvalidated, and the sign-in limit (sign-in-limit.ts).
+ * Writes what its own hooks cannot see to `auth_events`: failed sign-ins (with the email tried)
+ * and sign-outs. Successful sign-ins are recorded when their session is created (see auth.ts).
  */
 export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Database): Promise<Response> {
   const path = c.req.path;
   const signingIn = c.req.method === 'POST' && path.endsWith('/sign-in/email');
   const signingOut = c.req.method === 'POST' && path.endsWith('/sign-out');
   if (c.req.method === 'POST' && path.endsWith('/update-user')) await requireValidProfile(c.req.raw.clone());
-  // Members, invitations and roles change only through /api/v1, where plan limits, roles and the
-  // last-owner rule are enforced; Better Auth's own organization writes would skip them. Creating
-  // an organization stays open (the data key is made on first use, the plan defaults to free).
-  if (c.req.method === 'POST' && /\/organization\//.test(path) && !/\/organization\/(create|set-active)$/.test(path)) {
-    throw new TenantryError('not_found', 'organizations are managed under /api/v1/organizations and /api/v1/orgs/{orgId}');
+  const refused = await guardOrganizationEndpoint(c.req.raw, auth, db);
+  if (refused) return refused;
+
+  const { ipAddress, userAgent } = c.var.client;
+  const attempt = { ipAddress, email: signingIn ? await emailOf(c.req.raw.clone()) : null };
+  if (signingIn) {
+    const retryAfter = await signInRetryAfter(db, attempt);
+    if (retryAfter !== null) {
+      return authErrorResponse(429, 'TOO_MANY_REQUESTS', 'Too many failed sign-ins. Try again later.', { 'retry-after': String(retryAfter) });
+    }
   }
-  const attemptedEmail = signingIn ? await emailOf(c.req.raw.clone()) : null;
   const leaving = signingOut ? await auth.api.getSession({ headers: c.req.raw.headers }) : null;
 
-  const response = await auth.handler(c.req.raw);
+  const response = await auth.handler(withClientAddress(c.req.raw, ipAddress));
 
-  const where = {
-    ipAddress: c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
-    userAgent: c.req.header('user-agent') ?? null,
-    requestId: c.var.requestId,
-  };
+  const where = { ipAddress, userAgent, requestId: c.var.requestId };
   if (signingIn && response.status >= 400) {
-    await recordAuthEvent(db, { action: 'auth.sign_in_failed', email: attemptedEmail, ...where });
+    // Only a wrong email or password is a guess; a malformed body or a ban is not.
+    if (response.status === 401) await recordSignInFailure(db, attempt);
+    await recordAuthEvent(db, { action: 'auth.sign_in_failed', email: attempt.email, ...where });
   } else if (signingOut && response.ok && leaving) {
     await recordAuthEvent(db, { action: 'auth.sign_out', userId: leaving.user.id, email: leaving.user.email, ...where });
   }
   return response;
+}
+
+/**
+ * The request as Better Auth should see it: our resolved client address in the one header it
+ * reads (whatever the client sent there is dropped), so its sessions record the same address.
+ */
+function withClientAddress(request: Request, ipAddress: string | null): Request {
+  const headers = new Headers(request.headers);
+  headers.delete(CLIENT_ADDRESS_HEADER);
+  if (ipAddress) headers.set(CLIENT_ADDRESS_HEADER, ipAddress);
+  return new Request(request, { headers });
 }
 
 /**

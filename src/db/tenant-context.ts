@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { TenantryError } from '../errors.js';
 import type { Database, Orm } from './connection.js';
@@ -13,8 +14,29 @@ export type TenantContext = {
   userId?: string | null;
   /** Carried into audit rows so a change can be traced to the request that made it. */
   requestId?: string | null;
+  /** The client's address and user agent for audit rows; defaults to the current request's (runAsClient). */
+  ipAddress?: string | null;
+  userAgent?: string | null;
 };
 
+type Client = { ipAddress: string | null; userAgent: string | null };
+
+/**
+ * The request's client, held for the rest of the request so that every tenant transaction it
+ * opens, through whichever service, stamps audit rows with it without each call site passing it.
+ */
+const requestClient = new AsyncLocalStorage<Client>();
+
+/** Runs `work` (the rest of a request) with `client` as the default client of its transactions. */
+export function runAsClient<T>(client: Client, work: () => Promise<T>): Promise<T> {
+  return requestClient.run(client, work);
+}
+
+/** The settings both transaction kinds carry besides the tenant and role. */
+function clientOf(context: Omit<TenantContext, 'organizationId'>): Client {
+  const current = requestClient.getStore();
+  return { ipAddress: context.ipAddress ?? current?.ipAddress ?? null, userAgent: context.userAgent ?? current?.userAgent ?? null };
+}
 
 /**
  * The only way application code reaches tenant data: one transaction, acting as
@@ -28,11 +50,14 @@ export type TenantContext = {
 export async function withTenant<T>(db: Database, context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T> {
   requireUuid('organizationId', context.organizationId);
   if (context.userId) requireUuid('userId', context.userId);
+  const client = clientOf(context);
   return db.orm.transaction(async (tx) => {
     await tx.execute(sql`select set_config('role', ${ROLES.app}, true),
       set_config('app.organization_id', ${context.organizationId}, true),
       set_config('app.user_id', ${context.userId ?? ''}, true),
-      set_config('app.request_id', ${context.requestId ?? ''}, true)`);
+      set_config('app.request_id', ${context.requestId ?? ''}, true),
+      set_config('app.ip_address', ${client.ipAddress ?? ''}, true),
+      set_config('app.user_agent', ${client.userAgent ?? ''}, true)`);
     return work(tx);
   });
 }
@@ -47,11 +72,14 @@ export async function withPlatform<T>(
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   if (context.userId) requireUuid('userId', context.userId);
+  const client = clientOf(context);
   return db.orm.transaction(async (tx) => {
     await tx.execute(sql`select set_config('role', ${ROLES.platform}, true),
       set_config('app.organization_id', '', true),
       set_config('app.user_id', ${context.userId ?? ''}, true),
-      set_config('app.request_id', ${context.requestId ?? ''}, true)`);
+      set_config('app.request_id', ${context.requestId ?? ''}, true),
+      set_config('app.ip_address', ${client.ipAddress ?? ''}, true),
+      set_config('app.user_agent', ${client.userAgent ?? ''}, true)`);
     return work(tx);
   });
 }

@@ -1,3 +1,4 @@
+import { BlockList } from 'node:net';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
@@ -7,7 +8,9 @@ import { handleAuthRequest } from '../auth/auth-trail.js';
 import { migrationStatus } from '../db/migrator/runner.js';
 import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
+import { clientAddress } from './client-address.js';
 import { handleError } from './errors.js';
+import { limitJsonShape } from './json-shape.js';
 import { rejectNulCharacters } from './reject-nul.js';
 import { createSessionCache } from './session-cache.js';
 import { requestContext } from './request-context.js';
@@ -21,13 +24,23 @@ export type AppDeps = RouterDeps & {
   maxBodyBytes?: number;
   /** How long a resolved session is reused (see session-cache.ts); 0 asks Better Auth every time. */
   sessionCacheMs?: number;
+  /** Peers whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default. */
+  trustedProxies?: BlockList;
 };
 
 /** Assembles the whole HTTP surface; tests call `app.request(...)` on it without a server. */
-export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes = 1_048_576, sessionCacheMs }: AppDeps) {
+export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes = 1_048_576, sessionCacheMs, trustedProxies = new BlockList() }: AppDeps) {
   const app = newRouter();
   const sessions = createSessionCache(auth, { ttlMs: sessionCacheMs });
   app.use('*', requestContext(logger));
+  app.use('*', clientAddress(trustedProxies));
+  // A body refused before it was read (413) leaves the rest of it in the connection; the server
+  // then drops the socket, and a request the client had pipelined behind it would be lost
+  // unannounced. Saying so lets the client open a new connection and send it again.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.status === 413) c.header('connection', 'close');
+  });
   app.onError(handleError);
   app.notFound(() => {
     throw new TenantryError('not_found', 'no such route');
@@ -41,6 +54,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
   });
   app.use('/api/*', except((c) => isAssetUpload(c.req.method, c.req.path), jsonBodyLimit));
   app.use('/api/*', rejectNulCharacters());
+  app.use('/api/*', limitJsonShape());
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

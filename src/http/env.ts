@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Role } from '../auth/permissions.js';
+import type { RequestClient } from './client-address.js';
 
 /** What the tenant middleware proves before a handler runs. */
 export type TenantScope = {
@@ -15,5 +16,7 @@ export type AppEnv = {
     logger: Logger;
     userId: string | null;
     tenant: TenantScope;
+    /** The client's address (trusted-proxy rule applied) and user agent. */
+    client: RequestClient;
   };
 };

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { TenantryError } from '../errors.js';
 import type { AppEnv } from './env.js';
+import { refuseInput } from './json-shape.js';
 
 const NUL = /\\u0000|\u0000/;
 
@@ -11,9 +11,7 @@ const NUL = /\\u0000|\u0000/;
 export function rejectNulCharacters(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.header('content-type')?.includes('application/json') && NUL.test(await c.req.raw.clone().text())) {
-      throw new TenantryError('validation_failed', 'text may not contain NUL (\\u0000) characters', [
-        { path: '(body)', message: 'contains a NUL character' },
-      ]);
+      return refuseInput(c, 'text may not contain NUL (\\u0000) characters', [{ path: '(body)', message: 'contains a NUL character' }]);
     }
     await next();
   };

@@ -78,7 +78,7 @@ export async function createApiHarness(options: { signInPerMinute?: number; sess
 
   const makeTenant = async (slug: string): Promise<Tenant> => {
     const owner = await signUp(`${slug}-owner`);
-    const created = await request(owner, 'POST', '/api/auth/organization/create', { name: `Org ${slug}`, slug: `${slug}-${run}` });
+    const created = await request(owner, 'POST', '/api/v1/organizations', { name: `Org ${slug}`, slug: `${slug}-${run}` });
     const org = (await created.json()) as { id?: string };
     if (!created.ok || !org.id) throw new Error(`organization create failed: ${created.status} ${JSON.stringify(org)}`);
     const others = await Promise.all((['admin', 'member', 'viewer'] as const).map((role) => signUp(`${slug}-${role}`)));
