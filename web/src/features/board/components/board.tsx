@@ -1,0 +1,166 @@
+import {
+  type Announcements,
+  type DragEndEvent,
+  type DragOverEvent,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  type UniqueIdentifier,
+  closestCorners,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { arrayMove, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { useNavigate } from '@tanstack/react-router';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { ErrorText } from '../../../components/feedback';
+import { STATUSES, STATUS_LABEL, type Task, type TaskStatus } from '../../../lib/task-vocabulary';
+import { type Columns, useMoveTask, useQuickCreate } from '../api';
+import type { BoardSearch } from '../filters';
+import { BoardColumn, columnId } from './column';
+
+type BoardProps = {
+  orgId: string;
+  orgSlug: string;
+  projectId: string;
+  search: BoardSearch;
+  columns: Columns;
+  canWrite: boolean;
+};
+
+const statusOfColumn = (id: UniqueIdentifier) => STATUSES.find((status) => columnId(status) === id);
+
+function containerOf(columns: Columns, id: UniqueIdentifier): TaskStatus | undefined {
+  return statusOfColumn(id) ?? STATUSES.find((status) => columns[status].some((task) => task.id === id));
+}
+
+/**
+ * The board: a column per status; cards move by mouse, touch or keyboard (Space picks up, the
+ * arrow keys move, Space drops, Escape cancels), and a drop is saved through the move endpoint.
+ */
+export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: BoardProps) {
+  const navigate = useNavigate();
+  const move = useMoveTask(orgId, projectId, search);
+  const create = useQuickCreate(orgId, projectId, search);
+  // While a card is dragged across columns, the board shows this working copy.
+  const [dragging, setDragging] = useState<Columns | null>(null);
+  const shown = dragging ?? columns;
+  const dragEndedAt = useRef(0);
+
+  const sensors = useSensors(
+    // A click opens the card; only a pointer that travels picks it up.
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, {
+      coordinateGetter: sortableKeyboardCoordinates,
+      // Enter follows the link; Space picks up and drops, as the board's instructions say.
+      keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space'] },
+    }),
+  );
+
+  const byId = useMemo(() => new Map(STATUSES.flatMap((status) => columns[status].map((task) => [task.id, task] as const))), [columns]);
+  const refOf = (id: UniqueIdentifier) => byId.get(String(id))?.ref ?? 'the card';
+
+  const hrefOf = useCallback((task: Task) => `/${encodeURIComponent(orgSlug)}/tasks/${encodeURIComponent(task.ref)}`, [orgSlug]);
+  const onOpen = useCallback(
+    (event: React.MouseEvent<HTMLAnchorElement>, task: Task) => {
+      // The click that ends a mouse drag is not a request to open the card.
+      if (Date.now() - dragEndedAt.current < 300) {
+        event.preventDefault();
+        return;
+      }
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      void navigate({ to: '/$orgSlug/tasks/$ref', params: { orgSlug, ref: task.ref } });
+    },
+    [navigate, orgSlug],
+  );
+  const createTask = create.mutateAsync;
+  const onCreate = useCallback((title: string, status: TaskStatus) => createTask({ title, status }), [createTask]);
+
+  const onDragOver = ({ active, over }: DragOverEvent) => {
+    if (!over) return;
+    const current = dragging ?? columns;
+    const from = containerOf(current, active.id);
+    const to = containerOf(current, over.id);
+    if (!from || !to || from === to) return;
+    const task = current[from].find((candidate) => candidate.id === active.id);
+    if (!task) return;
+    const target = current[to];
+    const overIndex = target.findIndex((candidate) => candidate.id === over.id);
+    const translated = active.rect.current.translated;
+    const below = translated && translated.top > over.rect.top + over.rect.height / 2 ? 1 : 0;
+    const index = overIndex >= 0 ? overIndex + below : target.length;
+    setDragging({
+      ...current,
+      [from]: current[from].filter((candidate) => candidate.id !== active.id),
+      [to]: [...target.slice(0, index), task, ...target.slice(index)],
+    });
+  };
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    dragEndedAt.current = Date.now();
+    const current = dragging ?? columns;
+    setDragging(null);
+    const status = containerOf(current, active.id);
+    const original = containerOf(columns, active.id);
+    const task = byId.get(String(active.id));
+    if (!over || !status || !original || !task) return;
+    let list = current[status];
+    const from = list.findIndex((candidate) => candidate.id === active.id);
+    const overIndex = list.findIndex((candidate) => candidate.id === over.id);
+    if (overIndex >= 0 && overIndex !== from) list = arrayMove(list, from, overIndex);
+    const index = list.findIndex((candidate) => candidate.id === active.id);
+    const unchanged = status === original && columns[original].findIndex((candidate) => candidate.id === active.id) === index;
+    if (unchanged) return;
+    move.mutate({
+      task,
+      afterId: list[index - 1]?.id ?? null,
+      beforeId: list[index + 1]?.id ?? null,
+      ...(status !== original ? { status } : {}),
+      arrangement: { ...current, [status]: list },
+    });
+  };
+
+  const positionIn = (id: UniqueIdentifier, overId: UniqueIdentifier | undefined) => {
+    const current = dragging ?? columns;
+    const status = overId === undefined ? undefined : containerOf(current, overId);
+    if (!status) return 'outside the columns';
+    const index = current[status].findIndex((task) => task.id === id);
+    return `in ${STATUS_LABEL[status]}, position ${index + 1} of ${current[status].length}`;
+  };
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up ${refOf(active.id)}, ${positionIn(active.id, active.id)}.`,
+    onDragOver: ({ active, over }) => `${refOf(active.id)} is ${positionIn(active.id, over?.id)}.`,
+    onDragEnd: ({ active, over }) => `Dropped ${refOf(active.id)} ${positionIn(active.id, over?.id)}.`,
+    onDragCancel: ({ active }) => `Moving ${refOf(active.id)} was cancelled; it is back where it was.`,
+  };
+
+  return (
+    <>
+      <ErrorText error={move.error ? `The card could not be moved: ${move.error.message}` : null} />
+      <DndContext
+        sensors={sensors}
+        collisionDetection={closestCorners}
+        onDragStart={() => move.reset()}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => {
+          dragEndedAt.current = Date.now();
+          setDragging(null);
+        }}
+        accessibility={{
+          announcements,
+          screenReaderInstructions: {
+            draggable: 'To move a card, press Space to pick it up, the arrow keys to move it within and between columns, Space to drop it, or Escape to cancel. Enter opens the task.',
+          },
+        }}
+      >
+        <div className="board" aria-label="Board columns" role="group">
+          {STATUSES.map((status) => (
+            <BoardColumn key={status} status={status} tasks={shown[status]} hrefOf={hrefOf} onOpen={onOpen} canWrite={canWrite} onCreate={onCreate} />
+          ))}
+        </div>
+      </DndContext>
+    </>
+  );
+}
