@@ -1,5 +1,4 @@
 import { BlockList } from 'node:net';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import type { Logger } from 'pino';
@@ -9,6 +8,7 @@ import { migrationStatus } from '../db/migrator/runner.js';
 import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
 import { clientAddress } from './client-address.js';
+import { docsRoutes } from './docs.js';
 import { handleError } from './errors.js';
 import { limitJsonShape } from './json-shape.js';
 import { rejectNulCharacters } from './reject-nul.js';
@@ -100,7 +100,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
       },
     });
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes());
   app.route('/', webRoutes());
   return app;
 }
