@@ -4,6 +4,7 @@ import { registerDistribute } from './db-distribute.js';
 import { registerInit } from './db-init.js';
 import { registerLint } from './db-lint.js';
 import { registerMigrate } from './db-migrate.js';
+import { registerPurge } from './db-purge.js';
 import { registerReset } from './db-reset.js';
 import { registerRestore } from './db-restore.js';
 import { registerRollback } from './db-rollback.js';
@@ -18,7 +19,7 @@ export function registerDbCommands(program: Command): void {
     .description('create, migrate, seed and check the database (DATABASE_URL, or PGlite in ./.data)');
   for (const register of [
     registerInit, registerMigrate, registerRollback, registerStatus, registerSeed, registerValidate, registerReset,
-    registerLint, registerBackup, registerRestore, registerDistribute,
+    registerLint, registerBackup, registerRestore, registerDistribute, registerPurge,
   ]) {
     register(db);
   }

@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/connection.js';
+import { withPlatform, withTenant } from '../db/tenant-context.js';
+import { retentionDays } from './retention.js';
+
+/**
+ * Every soft-deleting table, children before parents, so each row is counted where it was
+ * deleted rather than swept away by its parent's cascade. A purged project still takes its
+ * remaining rows with it (on delete cascade), and the audit trigger records each one.
+ * Organizations are not here: deleting one is already a hard delete.
+ */
+export const PURGE_ORDER = ['comments', 'tasks', 'epics', 'documents', 'gaps', 'project_assets', 'projects'] as const;
+export type PurgeTable = (typeof PURGE_ORDER)[number];
+
+/** Rows per transaction: short transactions keep locks brief on a busy server. */
+const BATCH = 500;
+
+/** Audit rows of a purge carry no user (actor_user_id is null) and this request id: the system did it. */
+export const PURGE_ACTOR = 'system:purge';
+
+export type PurgeOptions = {
+  /** Rows soft-deleted more than this many days ago go; default TENANTRY_RETENTION_DAYS. */
+  olderThanDays?: number;
+  /** Count what would go, delete nothing. */
+  dryRun?: boolean;
+  now?: Date;
+  onProgress?: (line: string) => void;
+};
+
+export type PurgeSummary = {
+  cutoff: string;
+  dryRun: boolean;
+  tables: { table: PurgeTable; rows: number }[];
+  total: number;
+};
+
+/**
+ * Removes for good every row soft-deleted before the cutoff, in every tenant, in batches,
+ * audited with no user and the request id `system:purge`. Safe to run in several processes at once: each
+ * batch skips rows another purge holds.
+ *
+ * @example
+ * const summary = await purgeDeleted(db, { dryRun: true, onProgress: console.log });
+ */
+export async function purgeDeleted(db: Database, options: PurgeOptions = {}): Promise<PurgeSummary> {
+  const days = options.olderThanDays ?? retentionDays();
+  const cutoff = new Date((options.now ?? new Date()).getTime() - days * 24 * 60 * 60 * 1000);
+  const report = options.onProgress ?? (() => undefined);
+  const dryRun = options.dryRun ?? false;
+  report(`${dryRun ? 'Dry run: would purge' : 'Purging'} rows soft-deleted before ${cutoff.toISOString()} (${days} days)`);
+  const tables: PurgeSummary['tables'] = [];
+  for (const table of PURGE_ORDER) {
+    const rows = dryRun ? await countDeleted(db, table, cutoff) : await deleteInBatches(db, table, cutoff, report);
+    report(`  ${table.padEnd(15)} ${String(rows).padStart(8)} ${dryRun ? 'would go' : 'purged'}`);
+    tables.push({ table, rows });
+  }
+  const total = tables.reduce((sum, t) => sum + t.rows, 0);
+  report(`${dryRun ? 'Would purge' : 'Purged'} ${total} rows${total > 0 ? ', and with them any rows that belonged to them' : ''}.`);
+  return { cutoff: cutoff.toISOString(), dryRun, tables, total };
+}
+
+async function countDeleted(db: Database, table: PurgeTable, cutoff: Date): Promise<number> {
+  const result = await withPlatform(db, { requestId: PURGE_ACTOR }, (tx) =>
+    tx.execute(sql`select count(*)::int as count from ${sql.identifier(table)} where deleted_at < ${cutoff.toISOString()}`),
+  );
+  return Number(rowsOf<{ count: number }>(result)[0]?.count ?? 0);
+}
+
+/**
+ * Deletes organization by organization, in that tenant's context: a delete that cascades runs
+ * the children's audit trigger as the table owner, which RLS binds to the current tenant.
+ */
+async function deleteInBatches(db: Database, table: PurgeTable, cutoff: Date, report: (line: string) => void): Promise<number> {
+  const organizations = await withPlatform(db, { requestId: PURGE_ACTOR }, async (tx) =>
+    rowsOf<{ organization_id: string }>(
+      await tx.execute(sql`select distinct organization_id from ${sql.identifier(table)} where deleted_at < ${cutoff.toISOString()}`),
+    ),
+  );
+  let purged = 0;
+  for (const { organization_id: organizationId } of organizations) {
+    for (;;) {
+      const result = await withTenant(db, { organizationId, requestId: PURGE_ACTOR }, (tx) =>
+        tx.execute(sql`
+          with doomed as (
+            select id from ${sql.identifier(table)}
+             where organization_id = ${organizationId} and deleted_at < ${cutoff.toISOString()}
+             limit ${BATCH}
+               for update skip locked
+          )
+          delete from ${sql.identifier(table)} t using doomed d
+           where t.organization_id = ${organizationId} and t.id = d.id
+          returning 1`),
+      );
+      const deleted = rowsOf<unknown>(result).length;
+      purged += deleted;
+      if (deleted < BATCH) break;
+      report(`  ${table}: ${purged} so far`);
+    }
+  }
+  return purged;
+}
+
+function rowsOf<Row>(result: unknown): Row[] {
+  return (result as { rows: Row[] }).rows;
+}
