@@ -54,6 +54,19 @@ describe('comments API', () => {
     expect(await h.test.db.query('select id from comments where id = $1 and deleted_at is not null', [created.body.id])).toHaveLength(1);
   });
 
+  it('embeds the author in every answer, and finds the task by its reference too', async () => {
+    const { actors } = h.tenantA;
+    const author = { id: actors.admin.userId, name: 'a-admin', image: null };
+    const created = await send<CommentBody & { author: unknown }>(actors.admin, 'POST', onTask(h.tenantA, 'web-1'), { body: 'By reference.' });
+    expect(created).toMatchObject({ status: 201, body: { taskId, author } });
+    const edited = await send<CommentBody & { author: unknown }>(actors.admin, 'PATCH', byId(h.tenantA, created.body.id), { body: 'Edited.' });
+    expect(edited.body.author).toEqual(author);
+    expect((await send<CommentBody & { author: unknown }>(actors.viewer, 'GET', byId(h.tenantA, created.body.id))).body.author).toEqual(author);
+    const listed = await send<{ items: (CommentBody & { author: unknown })[] }>(actors.viewer, 'GET', `${onTask(h.tenantA, 'WEB-1')}?limit=100`);
+    expect(listed.body.items.find((c) => c.id === created.body.id)?.author).toEqual(author);
+    expect((await send<ErrorBody>(actors.viewer, 'GET', onTask(h.tenantA, 'WEB-404'))).status).toBe(404);
+  });
+
   it("forbids changing someone else's comment unless the caller is an admin", async () => {
     const { actors } = h.tenantA;
     const others = await comment(actors.owner, 'Owner speaking.');

@@ -19,9 +19,12 @@ type SortKey = {
 };
 
 const utcText = (column: SQL | typeof tasks.updatedAt) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const isTimestamp = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) && new Date(value).toISOString().slice(0, 23) === value.slice(0, 23);
-const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+/** True for a real instant written as `utcText` writes it (not 2026-02-30, which JavaScript would roll over). */
+const isTimestamp = (value: string) => {
+  const time = Date.parse(value);
+  return /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 23) === value.slice(0, 23);
+};
+const isDate = (value: string) => /^(?!0000)\d{4}-\d{2}-\d{2}$/.test(value) && isTimestamp(`${value}T00:00:00.000000Z`);
 
 // Ascending priority is low → urgent, the order the values are declared in.
 const priorityRank = sql`array_position(${sql.raw(`array[${taskPriorities.map((p) => `'${p}'`).join(', ')}]::text[]`)}, ${tasks.priority})`;
