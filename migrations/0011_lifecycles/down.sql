@@ -12,6 +12,7 @@ drop function app.refuse_work_in_archived_project();
 drop trigger refuse_task_in_completed_sprint on tasks;
 drop function app.refuse_task_in_completed_sprint();
 
+drop index documents_organization_id_project_id_idx;
 drop index documents_organization_id_project_id_slug_key;
 -- tenantry-lint-ignore constraint-without-not-valid: swapped atomically with the dropped index; documents are few per project
 alter table documents add constraint documents_organization_id_project_id_slug_key unique (organization_id, project_id, slug);

@@ -241,6 +241,7 @@ export const documents = pgTable(
     ...tenantKeys(t),
     // Live rows only (migration 0011): a soft-deleted document frees its slug.
     uniqueIndex('documents_organization_id_project_id_slug_key').on(t.organizationId, t.projectId, t.slug).where(sql`deleted_at is null`),
+    index('documents_organization_id_project_id_idx').on(t.organizationId, t.projectId),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
     memberReference(t.organizationId, t.creatorId, 'set null'),
     index('documents_organization_id_creator_id_idx').on(t.organizationId, t.creatorId),
