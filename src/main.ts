@@ -1,11 +1,12 @@
 /**
  * `npm start`: prepares the database on first run (migrate and demo data), then serves the API
- * and the web app. With no DATABASE_URL everything runs on the embedded PGlite in ./.data.
+ * and the web app. With no DATABASE_URL everything runs on the embedded PGlite in ./.data. On
+ * PostgreSQL a database that is behind is refused with the command to run (see prepareToServe).
  */
 import { serve } from '@hono/node-server';
 import { createAuth } from './auth/auth.js';
 import { loadAuthSecret } from './auth/secret.js';
-import { initDatabase } from './cli/commands/db-init.js';
+import { prepareToServe } from './cli/commands/db-init.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { openDatabase } from './db/connection.js';
@@ -16,7 +17,7 @@ import { createLogger } from './http/logger.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger();
-  await initDatabase(config, { seed: config.nodeEnv !== 'production' });
+  await prepareToServe(config, { seed: config.nodeEnv !== 'production' });
 
   // PGlite allows one process at a time, so the server opens it only after init has closed it.
   const db = await openDatabase(config.database, { maxConnections: 20 });

@@ -2,10 +2,16 @@ import { InvalidArgumentError } from 'commander';
 import { type AppConfig, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/connection.js';
 
-/** Opens the configured database for one command and always closes it afterwards. */
-export async function withDatabase<T>(work: (db: Database, config: AppConfig) => Promise<T>): Promise<T> {
+/**
+ * Opens the configured database for one command and always closes it afterwards; `migrations`
+ * opens DATABASE_DIRECT_URL instead when it is set (see AppConfig.migrationDatabase).
+ */
+export async function withDatabase<T>(
+  work: (db: Database, config: AppConfig) => Promise<T>,
+  { migrations = false }: { migrations?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase(config.database, { maxConnections: 4 });
+  const db = await openDatabase(migrations ? config.migrationDatabase : config.database, { maxConnections: 4 });
   try {
     return await work(db, config);
   } finally {

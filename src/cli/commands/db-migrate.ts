@@ -12,7 +12,7 @@ export function registerMigrate(db: Command): void {
         say(`Migrating ${database.kind} at ${database.location}`);
         const applied = await migrate(database, { ...options, onApplied: printMigrationEvent });
         say(applied.length === 0 ? 'Already up to date.' : `Applied ${applied.length} migration(s).`);
-      });
+      }, { migrations: true });
     });
 }
 
