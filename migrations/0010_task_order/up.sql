@@ -57,24 +57,39 @@ begin
 end
 $$;
 
--- A new task goes to the end of its project unless the caller places it. Same advisory lock
--- as the task number (0003), so concurrent inserts and moves in one project queue instead of
--- taking the same key; the partial unique index below is the last line of defence.
+-- A new task goes to the end of its project unless the caller places it, and a restored one
+-- (deleted_at cleared) keeps its old place unless a live task took that key meanwhile, in which
+-- case it goes to the end. Same advisory lock as the task number (0003), so concurrent inserts,
+-- moves and restores in one project queue instead of taking the same key; the partial unique
+-- index below is the last line of defence.
 create function app.assign_task_position() returns trigger
   language plpgsql
   set search_path = pg_catalog, public
   as $$
 begin
-  if new.position is null then
-    perform pg_advisory_xact_lock(
-      hashtextextended('tasks:' || new.organization_id::text || ':' || new.project_id::text, 0));
-    select app.position_key_after(max(t.position))
-      into new.position
-      from tasks t
-     where t.organization_id = new.organization_id
-       and t.project_id = new.project_id
-       and t.deleted_at is null;
+  if tg_op = 'INSERT' and new.position is not null then
+    return new;
   end if;
+  if tg_op = 'UPDATE' and not (old.deleted_at is not null and new.deleted_at is null) then
+    return new;
+  end if;
+  perform pg_advisory_xact_lock(
+    hashtextextended('tasks:' || new.organization_id::text || ':' || new.project_id::text, 0));
+  if tg_op = 'UPDATE' and not exists (
+       select 1 from tasks t
+        where t.organization_id = new.organization_id
+          and t.project_id = new.project_id
+          and t.position = new.position
+          and t.deleted_at is null
+          and t.id <> new.id) then
+    return new;
+  end if;
+  select app.position_key_after(max(t.position))
+    into new.position
+    from tasks t
+   where t.organization_id = new.organization_id
+     and t.project_id = new.project_id
+     and t.deleted_at is null;
   return new;
 end
 $$;
@@ -135,5 +150,5 @@ create unique index tasks_organization_id_project_id_position_key
 -- tenantry-lint-ignore index-without-concurrently: the table was rewritten above under an exclusive lock that this transaction still holds
 create index tasks_organization_id_updated_at_id_idx on tasks (organization_id, updated_at, id);
 
-create trigger assign_task_position before insert on tasks
+create trigger assign_task_position before insert or update of deleted_at on tasks
   for each row execute function app.assign_task_position();

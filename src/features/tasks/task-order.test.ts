@@ -117,14 +117,22 @@ describe('task order: positions and moves', () => {
     expect(listed).toEqual([...listed].sort(byPosition));
   });
 
-  it('frees the position of a deleted task and never reuses a live one', async () => {
+  it('frees the position of a deleted task, and a restored task whose place was taken goes to the end', async () => {
     const project = await newProject('DEL');
     const a = await create('a', project);
     const b = await create('b', project);
-    expect((await h.request(member, 'DELETE', `${org}/tasks/${b.id}`)).status).toBe(204);
+    const d = await create('d', project);
+    for (const task of [b, d]) expect((await h.request(member, 'DELETE', `${org}/tasks/${task.id}`)).status).toBe(204);
     const c = await create('c', project);
     expect(c.position).toBe(b.position);
     expect(a.position < c.position).toBe(true);
+
+    const restore = (id: string) => h.request(h.tenantA.actors.admin, 'POST', `${org}/tasks/${id}/restore`);
+    expect((await restore(d.id)).status).toBe(204);
+    expect((await restore(b.id)).status).toBe(204);
+    // d's place was free, so it kept it; b's was c's by then.
+    expect(await board(project)).toEqual(['DEL-1', 'DEL-4', 'DEL-3', 'DEL-2']);
+    expect((await send('GET', `/tasks/${d.id}`)).body.position).toBe(d.position);
   });
 
   it("appends in the database exactly as the library would, and backfills by task number", async () => {
