@@ -39,6 +39,8 @@ export function buildWebIfChanged(log: (line: string) => void = console.log): bo
   execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
+    // Vite follows NODE_ENV: under `test` (the e2e suite) it would ship React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   writeFileSync(hashFile, hash);
   return true;

@@ -14,6 +14,31 @@ export async function signIn(page: Page, baseUrl: string, person: { email: strin
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
+let people = 0;
+/** A new person with a unique address on the documentation domain, for sign-up flows. */
+export function newPerson(label: string) {
+  const id = `${label}-${Date.now().toString(36)}-${++people}`;
+  return { name: `${label[0]!.toUpperCase()}${label.slice(1)} Tester`, email: `${id}@example.test`, password: 'correct horse battery' };
+}
+
+/** Signs up through the form and waits until the app has left the sign-up page. */
+export async function signUp(page: Page, baseUrl: string, person: { name: string; email: string; password: string }): Promise<void> {
+  if (!page.url().includes('/sign-up')) await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel('Name').fill(person.name);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-up'));
+}
+
+/** Creates an organization from the welcome page or /organizations/new; resolves with its slug. */
+export async function createOrganization(page: Page, name: string): Promise<string> {
+  await page.getByLabel('Organization name').fill(name);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL(/\/[a-z0-9-]+\/projects$/);
+  return new URL(page.url()).pathname.split('/')[1]!;
+}
+
 /** Fails when the page scrolls sideways (checked at a 390 px wide viewport). */
 export async function expectNoSidewaysScroll(page: Page): Promise<void> {
   // A string, because the test project has no DOM types.

@@ -43,7 +43,10 @@ export function useE2E(): E2E {
   let allowed: RegExp[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2EServer(), chromium.launch(CHROMIUM)]);
+    // E2E_BASE_URL points the suite at a server that is already running (while developing).
+    const external = process.env.E2E_BASE_URL;
+    const starting = external ? Promise.resolve(runningServer(external)) : startE2EServer();
+    [server, browser] = await Promise.all([starting, chromium.launch(CHROMIUM)]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -105,4 +108,8 @@ export function useE2E(): E2E {
     },
   };
   return fixture;
+}
+
+function runningServer(baseUrl: string): E2EServer {
+  return { baseUrl: baseUrl.replace(/\/$/, ''), engine: 'pglite', output: () => '', destroy: () => Promise.resolve() };
 }

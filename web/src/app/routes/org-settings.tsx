@@ -1,5 +1,20 @@
 import { PageHeader } from '../../components/page';
+import { InvitationsSection } from '../../features/members/components/invitations-section';
+import { MembersSection } from '../../features/members/components/members-section';
+import { OrganizationGeneral } from '../../features/organizations/components/organization-general';
+import { useCurrentOrg } from '../../lib/current-org';
+import { useSession } from '../../lib/session';
 
+/** `/{orgSlug}/settings`: the organization, its members and roles, and (for admins) invitations. */
 export function OrgSettingsPage() {
-  return <PageHeader title="Settings" />;
+  const { org, can } = useCurrentOrg();
+  const session = useSession();
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <OrganizationGeneral key={org.id} org={org} can={can} />
+      <MembersSection orgId={org.id} can={can} currentUserId={session.data?.user.id} />
+      {can.admin ? <InvitationsSection orgId={org.id} can={can} /> : null}
+    </>
+  );
 }

@@ -29,3 +29,11 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 48);
 }
+
+export function useRenameOrganization(orgId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (name: string) => unwrap(api.PATCH('/api/v1/orgs/{orgId}', { params: { path: { orgId } }, body: { name } })),
+    onSuccess: async () => client.invalidateQueries({ queryKey: organizationsQuery.queryKey }),
+  });
+}

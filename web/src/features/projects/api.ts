@@ -57,8 +57,7 @@ export function useSetArchived(orgId: string) {
     mutationFn: async ({ projectId, archived }: { projectId: string; archived: boolean }) => {
       const path = { orgId, id: projectId };
       if (archived) return unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{id}/archive', { params: { path } }));
-      // Same shape as archive; the cast goes once the unarchive route is in schema.d.ts.
-      return unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{id}/unarchive' as '/api/v1/orgs/{orgId}/projects/{id}/archive', { params: { path } }));
+      return unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{id}/unarchive', { params: { path } }));
     },
     onSuccess: invalidate,
   });
@@ -70,4 +69,39 @@ export function useDeleteProject(orgId: string) {
     mutationFn: async (projectId: string) => unwrap(api.DELETE('/api/v1/orgs/{orgId}/projects/{id}', { params: { path: { orgId, id: projectId } } })),
     onSuccess: invalidate,
   });
+}
+
+export type ProjectMember = Schemas['ProjectMember'];
+export type ProjectRole = ProjectMember['role'];
+
+export function useProjectMembers(orgId: string, projectId: string) {
+  return useQuery({
+    queryKey: ['orgs', orgId, 'projects', projectId, 'members'],
+    queryFn: async () =>
+      allPages((cursor) =>
+        unwrap(api.GET('/api/v1/orgs/{orgId}/projects/{projectId}/members', { params: { path: { orgId, projectId }, query: { limit: 100, cursor } } })),
+      ),
+  });
+}
+
+export function useProjectMemberActions(orgId: string, projectId: string) {
+  const client = useQueryClient();
+  const onSuccess = async () => client.invalidateQueries({ queryKey: ['orgs', orgId, 'projects', projectId, 'members'] });
+  const path = { orgId, projectId };
+  return {
+    add: useMutation({
+      mutationFn: async (body: Schemas['AddProjectMember']) => unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{projectId}/members', { params: { path }, body })),
+      onSuccess,
+    }),
+    changeRole: useMutation({
+      mutationFn: async ({ userId, role }: { userId: string; role: ProjectRole }) =>
+        unwrap(api.PATCH('/api/v1/orgs/{orgId}/projects/{projectId}/members/{userId}', { params: { path: { ...path, userId } }, body: { role } })),
+      onSuccess,
+    }),
+    remove: useMutation({
+      mutationFn: async (userId: string) =>
+        unwrap(api.DELETE('/api/v1/orgs/{orgId}/projects/{projectId}/members/{userId}', { params: { path: { ...path, userId } } })),
+      onSuccess,
+    }),
+  };
 }

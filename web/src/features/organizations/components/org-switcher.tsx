@@ -11,7 +11,7 @@ export function OrgSwitcher({ current, organizations, onSwitch, onCreate }: Prop
   return (
     <div className="org-switcher">
       <label htmlFor={id} className="visually-hidden">
-        Organization
+        Current organization
       </label>
       <select
         id={id}

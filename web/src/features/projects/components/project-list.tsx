@@ -1,0 +1,48 @@
+import { Link } from '@tanstack/react-router';
+import { ErrorText } from '../../../components/feedback';
+import type { Permissions } from '../../../lib/permissions';
+import { type Project, useSetArchived } from '../api';
+
+export const STATUS_LABELS: Record<Project['status'], string> = { planning: 'Planning', active: 'Active', on_hold: 'On hold', completed: 'Completed' };
+
+/** Projects as a list of cards: the link opens the board; members archive and bring back. */
+export function ProjectList({ orgId, orgSlug, projects, can }: { orgId: string; orgSlug: string; projects: Project[]; can: Permissions }) {
+  return (
+    <ul className="project-list" aria-label="Projects">
+      {projects.map((project) => (
+        <ProjectCard key={project.id} orgId={orgId} orgSlug={orgSlug} project={project} can={can} />
+      ))}
+    </ul>
+  );
+}
+
+function ProjectCard({ orgId, orgSlug, project, can }: { orgId: string; orgSlug: string; project: Project; can: Permissions }) {
+  const setArchived = useSetArchived(orgId);
+  const archived = project.archivedAt !== null;
+  return (
+    <li className="project-card">
+      <div className="project-card-title">
+        <span className="key-badge">{project.key}</span>
+        <Link to="/$orgSlug/projects/$key" params={{ orgSlug, key: project.key }}>
+          {project.name}
+        </Link>
+      </div>
+      {project.description ? <p className="project-description">{project.description}</p> : null}
+      <p className="muted">
+        {archived ? 'Archived' : STATUS_LABELS[project.status]}
+        {project.endDate ? ` · due ${project.endDate}` : ''}
+      </p>
+      <div className="row">
+        <Link to="/$orgSlug/projects/$key/settings" params={{ orgSlug, key: project.key }} aria-label={`Settings of ${project.name}`}>
+          Settings
+        </Link>
+        {can.write ? (
+          <button type="button" className="button-quiet" disabled={setArchived.isPending} onClick={() => setArchived.mutate({ projectId: project.id, archived: !archived })}>
+            {archived ? `Unarchive ${project.name}` : `Archive ${project.name}`}
+          </button>
+        ) : null}
+      </div>
+      <ErrorText error={setArchived.error} />
+    </li>
+  );
+}
