@@ -21,7 +21,8 @@ export async function seedOrganization(seed: OrganizationSeed): Promise<void> {
         name: organization.name,
         slug: organization.slug,
         domain: organization.domain,
-        logo: `https://${organization.domain}/logo.svg`,
+        // No logo: the web app loads nothing from other hosts and shows initials instead.
+        logo: null,
         owner_id: seed.user('owner'),
         settings: jsonb(organization.settings),
         metadata: jsonb({ source: 'tenantry db seed' }),

@@ -54,7 +54,8 @@ export async function seedDemoUsers(writer: SeedWriter): Promise<void> {
     ALL_PEOPLE.map((person) => ({
       user_id: userIdOf(person),
       bio: `${person.jobTitle}. Demo account created by tenantry db seed.`,
-      avatar_url: `https://avatars.example/${person.username}.png`,
+      // No avatar: the web app loads nothing from other hosts and shows initials instead.
+      avatar_url: null,
       timezone: person.timezone,
       job_title: person.jobTitle,
       preferences: jsonb({
