@@ -4,12 +4,15 @@
  */
 export const ERROR_CODES = [
   'bad_request',
+  'invalid_json',
   'validation_failed',
   'unauthenticated',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'payload_too_large',
+  'unsupported_media_type',
   'rate_limited',
   'unavailable',
   'limit_exceeded',

@@ -3,19 +3,23 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorCode, TenantryError, sqlState } from '../errors.js';
 import type { AppEnv } from './env.js';
+import { conflictingFields } from './unique-violation.js';
 
 /** The one place an error code becomes an HTTP status. */
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
+  invalid_json: 400,
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
   limit_exceeded: 403,
   feature_not_in_plan: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   refused: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   database_unreachable: 503,
   unavailable: 503,
@@ -45,7 +49,7 @@ function fromDatabase(error: unknown): TenantryError | null {
     case LIFECYCLE_REFUSAL:
       return new TenantryError('conflict', lifecycleMessage(error));
     case '23505':
-      return new TenantryError('conflict', 'a resource with the same unique value already exists');
+      return new TenantryError('conflict', 'a resource with the same unique value already exists', conflictingFields(error));
     case '23503':
       // Another tenant's parent looks exactly like a missing one.
       return new TenantryError('not_found', 'a referenced resource does not exist');
@@ -83,15 +87,23 @@ function isConnectionLoss(error: unknown): boolean {
   return false;
 }
 
+/** Hono's own refusals: the validator's malformed JSON and wrong media type, body limits. */
+function fromHttpException(error: HTTPException, c: Context<AppEnv>): TenantryError {
+  const status = error.status;
+  if (status === 415) {
+    const sent = c.req.header('content-type')?.slice(0, 100) ?? 'none';
+    return new TenantryError('unsupported_media_type', `this route takes application/json; the Content-Type was ${sent}`);
+  }
+  if (status === 400 && /json/i.test(error.message)) return new TenantryError('invalid_json', 'the request body is not valid JSON');
+  const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status === 404 ? 'not_found' : 'bad_request';
+  return new TenantryError(code, error.message || code.replace('_', ' '));
+}
+
 /** Renders every failure as `{ error: { code, message, details? } }`; 500s are logged, never explained. */
 export function handleError(error: Error, c: Context<AppEnv>) {
   let known = error instanceof TenantryError ? error : fromDatabase(error);
   if (!known && isConnectionLoss(error)) known = new TenantryError('unavailable', 'the database is unavailable; try again shortly');
-  if (!known && error instanceof HTTPException) {
-    const status = error.status;
-    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status === 404 ? 'not_found' : 'bad_request';
-    known = new TenantryError(code, error.message || code.replace('_', ' '));
-  }
+  if (!known && error instanceof HTTPException) known = fromHttpException(error, c);
   if (!known) {
     c.var.logger.error({ err: error }, 'unhandled error');
     known = new TenantryError('internal', `internal error (request ${c.var.requestId})`);

@@ -16,18 +16,24 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 
 /** The failures every tenant route can answer with, declared once. */
 export const tenantErrorResponses = {
-  400: errorResponse('Invalid input; nothing was written'),
+  400: errorResponse('Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON'),
   401: errorResponse('Not signed in'),
   403: errorResponse('The role, plan limit or plan features do not allow it'),
   404: errorResponse('No such resource in this organization'),
-  409: errorResponse('Conflicts with an existing resource'),
+  409: errorResponse('Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`)'),
 } as const;
 
 export const uuid = () => z.uuid();
 
-export const OrgParams = z.object({
-  orgId: uuid().openapi({ param: { name: 'orgId', in: 'path' }, description: 'Organization id' }),
-});
+/** The organization's id or its slug; the tenant middleware resolves either to the id. */
+export const orgIdOrSlug = () =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'orgId', in: 'path' }, description: "Organization id, or the organization's slug" });
+
+export const OrgParams = z.object({ orgId: orgIdOrSlug() });
 
 /** `/orgs/{orgId}/projects/{projectId}/<resource>` */
 export const ProjectParams = OrgParams.extend({

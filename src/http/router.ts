@@ -12,6 +12,8 @@ export type RouterDeps = {
   dataDir: string;
 };
 
+const TARGETS: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };
+
 /**
  * A router whose zod validation failures become our 400 body, naming every offending field.
  * Every feature builds its routes on one of these.
@@ -21,11 +23,9 @@ export function newRouter() {
     defaultHook: (result) => {
       if (!result.success) {
         const fields = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-        throw new TenantryError(
-          'validation_failed',
-          `invalid ${result.target}: ${fields.map((f) => f.path || '(body)').join(', ')}`,
-          fields,
-        );
+        // Hono calls the body target `json`; "invalid json" would read as a syntax error, which is invalid_json.
+        const where = TARGETS[result.target] ?? result.target;
+        throw new TenantryError('validation_failed', `invalid ${where}: ${fields.map((f) => f.path || `(${where})`).join(', ')}`, fields);
       }
       return undefined;
     },

@@ -15,8 +15,10 @@ export type JsonSchema = {
   minLength?: number;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
   const?: unknown;
   default?: unknown;
+  example?: unknown;
   $ref?: string;
 };
 
@@ -71,7 +73,16 @@ function sampleString(schema: JsonSchema, idFor: (field: string) => string, fiel
     case 'url':
       return 'https://example.test/';
   }
-  if (schema.pattern?.includes('A-Z')) return 'PROBE';
-  if (schema.pattern) return 'probe';
+  if (typeof schema.example === 'string') return schema.example;
+  if (schema.pattern) return patternSample(schema.pattern);
   return 'probe'.padEnd(schema.minLength ?? 1, 'x');
+}
+
+/** Values shaped like the patterns our schemas use (keys, slugs, references); the first that fits. */
+const PATTERN_CANDIDATES = ['PROBE', 'probe', 'PROBE-1', 'probe.example'];
+
+/** A string matching `pattern`; when no candidate fits, the schema should give an `example`. */
+export function patternSample(pattern: string): string {
+  const regex = new RegExp(pattern, 'u');
+  return PATTERN_CANDIDATES.find((candidate) => regex.test(candidate)) ?? 'probe';
 }

@@ -47,12 +47,13 @@ export async function listMembers(
     .limit(filter.limit + 1);
 }
 
-export async function findMember(tx: Tx, organizationId: string, id: string): Promise<MemberView | undefined> {
+/** A person's membership, found by their user id: the one id the API uses for a person. */
+export async function findMember(tx: Tx, organizationId: string, userId: string): Promise<MemberView | undefined> {
   const [row] = await tx
     .select(withUser)
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
-    .where(and(eq(members.organizationId, organizationId), eq(members.id, id)));
+    .where(and(eq(members.organizationId, organizationId), eq(members.userId, userId)));
   return row;
 }
 
@@ -70,14 +71,14 @@ export async function lockOwners(tx: Tx, organizationId: string): Promise<string
   return rows.map((row) => row.id);
 }
 
-export async function updateMemberRole(tx: Tx, organizationId: string, id: string, role: MemberRole): Promise<void> {
+export async function updateMemberRole(tx: Tx, organizationId: string, userId: string, role: MemberRole): Promise<void> {
   await tx
     .update(members)
     .set({ role })
-    .where(and(eq(members.organizationId, organizationId), eq(members.id, id)));
+    .where(and(eq(members.organizationId, organizationId), eq(members.userId, userId)));
 }
 
 /** Removing a membership cascades to the person's project memberships and clears their references. */
-export async function deleteMember(tx: Tx, organizationId: string, id: string): Promise<void> {
-  await tx.delete(members).where(and(eq(members.organizationId, organizationId), eq(members.id, id)));
+export async function deleteMember(tx: Tx, organizationId: string, userId: string): Promise<void> {
+  await tx.delete(members).where(and(eq(members.organizationId, organizationId), eq(members.userId, userId)));
 }

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { OrgParams, OrgResourceParams, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
+import { OrgParams, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
 import { type RouterDeps, newRouter, serialize } from '../../http/router.js';
 import { callerOf } from '../shared/service-call.js';
-import { Member, MemberListQuery, MemberPage, UpdateMemberBody } from './schemas.js';
+import { Member, MemberListQuery, MemberPage, MemberParams, UpdateMemberBody } from './schemas.js';
 import * as service from './service.js';
 
 const tags = ['members'];
@@ -14,15 +14,15 @@ const list = createRoute({
   responses: { 200: json(MemberPage, 'A page of members'), ...tenantErrorResponses },
 });
 const update = createRoute({
-  method: 'patch', path: `${base}/{id}`, tags,
+  method: 'patch', path: `${base}/{userId}`, tags,
   summary: "Change a member's role (admins; only owners grant or remove 'owner'; the last owner stays)",
-  request: { params: OrgResourceParams, body: jsonBody(UpdateMemberBody) },
+  request: { params: MemberParams, body: jsonBody(UpdateMemberBody) },
   responses: { 200: json(Member, 'The member with the new role'), ...tenantErrorResponses },
 });
 const remove = createRoute({
-  method: 'delete', path: `${base}/{id}`, tags,
+  method: 'delete', path: `${base}/{userId}`, tags,
   summary: 'Remove a member (admins), or leave the organization (yourself); the last owner stays',
-  request: { params: OrgResourceParams },
+  request: { params: MemberParams },
   responses: { 204: { description: 'Removed' }, ...tenantErrorResponses },
 });
 
@@ -34,9 +34,9 @@ export function memberRoutes({ db }: RouterDeps) {
       return c.json({ items: page.items.map(serialize), nextCursor: page.nextCursor }, 200);
     })
     .openapi(update, async (c) =>
-      c.json(serialize(await service.changeRole(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
+      c.json(serialize(await service.changeRole(call(c), c.req.valid('param').userId, c.req.valid('json'))), 200))
     .openapi(remove, async (c) => {
-      await service.removeMember(call(c), c.req.valid('param').id);
+      await service.removeMember(call(c), c.req.valid('param').userId);
       return c.body(null, 204);
     });
 }

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { memberRoles } from '../../db/schema/index.js';
-import { PageQuery, pageOf } from '../../http/openapi.js';
+import { OrgParams, PageQuery, pageOf, uuid } from '../../http/openapi.js';
 
 export const Member = z
   .object({
@@ -21,6 +21,11 @@ export const UpdateMemberBody = z.strictObject({ role: z.enum(memberRoles) }).op
 export const MemberListQuery = PageQuery.extend({ role: z.enum(memberRoles).optional() });
 
 export const MemberPage = pageOf(Member, 'MemberPage');
+
+/** `/orgs/{orgId}/members/{userId}`: a person is named by their user id, never a membership id. */
+export const MemberParams = OrgParams.extend({
+  userId: uuid().openapi({ param: { name: 'userId', in: 'path' }, description: "The member's user id" }),
+});
 
 export type UpdateMemberInput = z.infer<typeof UpdateMemberBody>;
 export type MemberListFilter = z.infer<typeof MemberListQuery>;

@@ -31,28 +31,28 @@ async function requireAnotherOwner(tx: Tx, organizationId: string, leavingMember
   }
 }
 
-export async function changeRole(call: ServiceCall, id: string, input: UpdateMemberInput) {
+export async function changeRole(call: ServiceCall, userId: string, input: UpdateMemberInput) {
   requirePermission(call, 'members:manage');
   const organizationId = call.scope.organizationId;
   return inTenant(call, async (tx) => {
-    const member = found(await repository.findMember(tx, organizationId, id), 'member');
+    const member = found(await repository.findMember(tx, organizationId, userId), 'member');
     if (member.role === input.role) return member;
     if (member.role === 'owner' || input.role === 'owner') requireOwnerFor(call, 'grant or remove the owner role');
     if (member.role === 'owner') await requireAnotherOwner(tx, organizationId, member.id);
-    await repository.updateMemberRole(tx, organizationId, id, input.role);
-    return found(await repository.findMember(tx, organizationId, id), 'member');
+    await repository.updateMemberRole(tx, organizationId, userId, input.role);
+    return found(await repository.findMember(tx, organizationId, userId), 'member');
   });
 }
 
 /** Admins remove people; anyone may leave. An owner is removed only by an owner, and never the last one. */
-export async function removeMember(call: ServiceCall, id: string): Promise<void> {
+export async function removeMember(call: ServiceCall, userId: string): Promise<void> {
   const organizationId = call.scope.organizationId;
   await inTenant(call, async (tx) => {
-    const member = found(await repository.findMember(tx, organizationId, id), 'member');
+    const member = found(await repository.findMember(tx, organizationId, userId), 'member');
     const leaving = member.userId === call.scope.userId;
     if (!leaving) requirePermission(call, 'members:manage');
     if (member.role === 'owner' && !leaving) requireOwnerFor(call, 'remove an owner');
     if (member.role === 'owner') await requireAnotherOwner(tx, organizationId, member.id);
-    await repository.deleteMember(tx, organizationId, id);
+    await repository.deleteMember(tx, organizationId, userId);
   });
 }

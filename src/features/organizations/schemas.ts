@@ -49,7 +49,9 @@ const slug = z
 const hostname = z
   .string()
   .max(253)
-  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'a host name such as example.com');
+  // Letter case as character classes, not an `i` flag: JSON Schema patterns carry no flags.
+  .regex(/^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/, 'a host name such as example.com')
+  .openapi({ example: 'example.com' });
 
 export const CreateOrganizationBody = z
   .strictObject({

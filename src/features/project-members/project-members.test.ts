@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, type ApiHarness, createApiHarness } from '../../../test/support/api.js';
+import { subscribe } from '../../../test/support/plan.js';
 
 type ProjectMember = { id: string; projectId: string; userId: string; role: string; name: string; email: string };
 
@@ -9,10 +10,7 @@ describe('project members API', () => {
   beforeAll(async () => {
     h = await createApiHarness();
     // Every test makes its own projects: more than the free plan's five.
-    await h.test.db.query(
-      `insert into subscriptions (organization_id, plan_id, status) select $1, id, 'active' from subscription_plans where code = 'pro'`,
-      [h.tenantA.organizationId],
-    );
+    await subscribe(h.test, h.tenantA.organizationId, 'pro');
   });
   afterAll(async () => {
     await h.destroy();
@@ -39,9 +37,11 @@ describe('project members API', () => {
 
     const listed = (await (await h.request(actors.viewer, 'GET', path(organizationId, projectId))).json()) as { items: ProjectMember[] };
     expect(listed.items.map((m) => m.userId)).toEqual([actors.member.userId]);
-    const changed = await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${member.id}`), { role: 'lead' });
+    // A person is named by their user id; the project membership's own id is never asked for.
+    expect((await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${member.id}`), { role: 'lead' })).status).toBe(404);
+    const changed = await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${member.userId}`), { role: 'lead' });
     expect(await changed.json()).toMatchObject({ id: member.id, role: 'lead' });
-    expect((await h.request(actors.admin, 'DELETE', path(organizationId, projectId, `/${member.id}`))).status).toBe(204);
+    expect((await h.request(actors.admin, 'DELETE', path(organizationId, projectId, `/${member.userId}`))).status).toBe(204);
     expect(await rolesIn(projectId)).toEqual([]);
   });
 
@@ -53,7 +53,7 @@ describe('project members API', () => {
     const projectId = await project();
     const lead = (await (await add(projectId, actors.member.userId, 'lead')).json()) as ProjectMember;
     expect((await add(projectId, actors.viewer.userId, 'stakeholder', actors.member)).status).toBe(201);
-    await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${lead.id}`), { role: 'contributor' });
+    await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${lead.userId}`), { role: 'contributor' });
     const refused = await add(projectId, actors.owner.userId, 'viewer', actors.member);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'forbidden' } });
@@ -61,8 +61,8 @@ describe('project members API', () => {
     // A viewer is never a manager, even as the project's lead.
     await h.test.db.query(`update project_members set role = 'lead' where project_id = $1 and user_id = $2`, [projectId, actors.viewer.userId]);
     expect((await add(projectId, actors.owner.userId, 'viewer', actors.viewer)).status).toBe(403);
-    expect((await h.request(actors.viewer, 'PATCH', path(organizationId, projectId, `/${lead.id}`), { role: 'viewer' })).status).toBe(403);
-    expect((await h.request(actors.viewer, 'DELETE', path(organizationId, projectId, `/${lead.id}`))).status).toBe(403);
+    expect((await h.request(actors.viewer, 'PATCH', path(organizationId, projectId, `/${lead.userId}`), { role: 'viewer' })).status).toBe(403);
+    expect((await h.request(actors.viewer, 'DELETE', path(organizationId, projectId, `/${lead.userId}`))).status).toBe(403);
     expect(await rolesIn(projectId)).toEqual(
       [
         { user_id: actors.member.userId, role: 'contributor' },
@@ -80,6 +80,8 @@ describe('project members API', () => {
     expect((await add(projectId, h.tenantA.actors.viewer.userId, 'viewer')).status).toBe(201);
     const twice = await add(projectId, h.tenantA.actors.viewer.userId, 'lead');
     expect(twice.status).toBe(409);
+    // The unique index (organization_id, project_id, user_id) names the field the client sent.
+    expect(await twice.json()).toMatchObject({ error: { code: 'conflict', details: [{ path: 'userId' }] } });
     expect(await rolesIn(projectId)).toEqual([{ user_id: h.tenantA.actors.viewer.userId, role: 'viewer' }]);
   });
 
@@ -95,7 +97,7 @@ describe('project members API', () => {
     const { error } = (await invalid.json()) as { error: { details: { path: string }[] } };
     expect(error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['userId', 'role']));
     expect((await h.request(actors.admin, 'POST', path(organizationId, projectId), { userId: actors.viewer.userId, admin: true })).status).toBe(400);
-    expect((await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${member.id}`), { role: 'owner' })).status).toBe(400);
+    expect((await h.request(actors.admin, 'PATCH', path(organizationId, projectId, `/${member.userId}`), { role: 'owner' })).status).toBe(400);
     expect(await rolesIn(projectId)).toEqual([{ user_id: actors.member.userId, role: 'contributor' }]);
   });
 
@@ -108,8 +110,8 @@ describe('project members API', () => {
     const responses = [
       await h.request(outsider, 'GET', path(own, projectId)),
       await h.request(outsider, 'POST', path(own, projectId), { userId: outsider.userId }),
-      await h.request(outsider, 'PATCH', path(own, projectId, `/${member.id}`), { role: 'lead' }),
-      await h.request(outsider, 'DELETE', path(own, projectId, `/${member.id}`)),
+      await h.request(outsider, 'PATCH', path(own, projectId, `/${member.userId}`), { role: 'lead' }),
+      await h.request(outsider, 'DELETE', path(own, projectId, `/${member.userId}`)),
       await h.request(outsider, 'GET', path(organizationId, projectId)),
     ];
     expect(responses.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);

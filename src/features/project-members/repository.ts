@@ -86,51 +86,50 @@ export async function listProjectMembers(
     .limit(filter.limit + 1);
 }
 
+/** Someone on the project, found by their user id: the one id the API uses for a person. */
 export async function findProjectMember(
   tx: Tx,
   organizationId: string,
   projectId: string,
-  id: string,
+  userId: string,
 ): Promise<ProjectMemberView | undefined> {
   const [row] = await tx
     .select(withUser)
     .from(projectMembers)
     .innerJoin(users, eq(users.id, projectMembers.userId))
-    .where(and(inProject(organizationId, projectId), eq(projectMembers.id, id)));
+    .where(and(inProject(organizationId, projectId), eq(projectMembers.userId, userId)));
   return row;
 }
 
-/** Adds a person to a project; already on it is a unique violation (409). Returns the new id. */
+/** Adds a person to a project; already on it is a unique violation (409, naming `userId`). */
 export async function insertProjectMember(
   tx: Tx,
   organizationId: string,
   projectId: string,
   values: { userId: string; role: ProjectMemberRole },
-): Promise<string> {
-  const id = uuidv7();
-  await tx.insert(projectMembers).values({ ...values, id, organizationId, projectId });
-  return id;
+): Promise<void> {
+  await tx.insert(projectMembers).values({ ...values, id: uuidv7(), organizationId, projectId });
 }
 
 export async function updateProjectMemberRole(
   tx: Tx,
   organizationId: string,
   projectId: string,
-  id: string,
+  userId: string,
   role: ProjectMemberRole,
 ): Promise<boolean> {
   const rows = await tx
     .update(projectMembers)
     .set({ role })
-    .where(and(inProject(organizationId, projectId), eq(projectMembers.id, id)))
+    .where(and(inProject(organizationId, projectId), eq(projectMembers.userId, userId)))
     .returning({ id: projectMembers.id });
   return rows.length > 0;
 }
 
-export async function deleteProjectMember(tx: Tx, organizationId: string, projectId: string, id: string): Promise<boolean> {
+export async function deleteProjectMember(tx: Tx, organizationId: string, projectId: string, userId: string): Promise<boolean> {
   const rows = await tx
     .delete(projectMembers)
-    .where(and(inProject(organizationId, projectId), eq(projectMembers.id, id)))
+    .where(and(inProject(organizationId, projectId), eq(projectMembers.userId, userId)))
     .returning({ id: projectMembers.id });
   return rows.length > 0;
 }

@@ -27,12 +27,12 @@ const add = createRoute({
   responses: { 201: json(ProjectMember, 'The new project member'), ...tenantErrorResponses },
 });
 const update = createRoute({
-  method: 'patch', path: `${base}/{id}`, tags, summary: "Change someone's project role (admins and project leads)",
+  method: 'patch', path: `${base}/{userId}`, tags, summary: "Change someone's project role (admins and project leads)",
   request: { params: ProjectMemberParams, body: jsonBody(UpdateProjectMemberBody) },
   responses: { 200: json(ProjectMember, 'The project member with the new role'), ...tenantErrorResponses },
 });
 const remove = createRoute({
-  method: 'delete', path: `${base}/{id}`, tags, summary: 'Take someone off the project (admins and project leads)',
+  method: 'delete', path: `${base}/{userId}`, tags, summary: 'Take someone off the project (admins and project leads)',
   request: { params: ProjectMemberParams },
   responses: { 204: { description: 'Removed' }, ...tenantErrorResponses },
 });
@@ -47,12 +47,12 @@ export function projectMemberRoutes({ db }: RouterDeps) {
     .openapi(add, async (c) =>
       c.json(serialize(await service.addProjectMember(call(c), c.req.valid('param').projectId, c.req.valid('json'))), 201))
     .openapi(update, async (c) => {
-      const { projectId, id } = c.req.valid('param');
-      return c.json(serialize(await service.changeProjectRole(call(c), projectId, id, c.req.valid('json'))), 200);
+      const { projectId, userId } = c.req.valid('param');
+      return c.json(serialize(await service.changeProjectRole(call(c), projectId, userId, c.req.valid('json'))), 200);
     })
     .openapi(remove, async (c) => {
-      const { projectId, id } = c.req.valid('param');
-      await service.removeProjectMember(call(c), projectId, id);
+      const { projectId, userId } = c.req.valid('param');
+      await service.removeProjectMember(call(c), projectId, userId);
       return c.body(null, 204);
     });
 }

@@ -30,8 +30,10 @@ export const ProjectMemberListQuery = PageQuery.extend({ role: z.enum(projectMem
 
 export { ProjectParams };
 
-/** `/orgs/{orgId}/projects/{projectId}/members/{id}` */
-export const ProjectMemberParams = ProjectParams.extend({ id: uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+/** `/orgs/{orgId}/projects/{projectId}/members/{userId}`: a person is named by their user id. */
+export const ProjectMemberParams = ProjectParams.extend({
+  userId: uuid().openapi({ param: { name: 'userId', in: 'path' }, description: "The project member's user id" }),
+});
 
 export const ProjectMemberPage = pageOf(ProjectMember, 'ProjectMemberPage');
 

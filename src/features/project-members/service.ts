@@ -48,27 +48,27 @@ export async function addProjectMember(call: ServiceCall, projectId: string, inp
     if (!(await repository.isOrganizationMember(tx, organizationId, input.userId))) {
       throw new TenantryError('not_found', 'no such member in this organization');
     }
-    const id = await repository.insertProjectMember(tx, organizationId, projectId, input);
-    return found(await repository.findProjectMember(tx, organizationId, projectId, id), 'project member');
+    await repository.insertProjectMember(tx, organizationId, projectId, input);
+    return found(await repository.findProjectMember(tx, organizationId, projectId, input.userId), 'project member');
   });
 }
 
-export async function changeProjectRole(call: ServiceCall, projectId: string, id: string, input: UpdateProjectMemberInput) {
+export async function changeProjectRole(call: ServiceCall, projectId: string, userId: string, input: UpdateProjectMemberInput) {
   const organizationId = call.scope.organizationId;
   return inTenant(call, async (tx) => {
     await requireProjectManager(call, tx, projectId);
-    if (!(await repository.updateProjectMemberRole(tx, organizationId, projectId, id, input.role))) {
+    if (!(await repository.updateProjectMemberRole(tx, organizationId, projectId, userId, input.role))) {
       throw new TenantryError('not_found', 'project member not found');
     }
-    return found(await repository.findProjectMember(tx, organizationId, projectId, id), 'project member');
+    return found(await repository.findProjectMember(tx, organizationId, projectId, userId), 'project member');
   });
 }
 
-export async function removeProjectMember(call: ServiceCall, projectId: string, id: string): Promise<void> {
+export async function removeProjectMember(call: ServiceCall, projectId: string, userId: string): Promise<void> {
   const organizationId = call.scope.organizationId;
   await inTenant(call, async (tx) => {
     await requireProjectManager(call, tx, projectId);
-    if (!(await repository.deleteProjectMember(tx, organizationId, projectId, id))) {
+    if (!(await repository.deleteProjectMember(tx, organizationId, projectId, userId))) {
       throw new TenantryError('not_found', 'project member not found');
     }
   });

@@ -74,7 +74,7 @@ describe('projects API', () => {
     const cases: [unknown, string][] = [
       [{ name: '', key: 'lower' }, 'validation_failed'],
       [{ name: 'X', key: 'OK', extra: 1 }, 'validation_failed'],
-      ['{"name": "broken json"', 'bad_request'],
+      ['{"name": "broken json"', 'invalid_json'],
     ];
     for (const [body, code] of cases) {
       const response = await h.request(actors.owner, 'POST', path(organizationId), body);
