@@ -32,6 +32,11 @@ describe('predictions API', () => {
   };
   beforeAll(async () => {
     h = await createApiHarness();
+    // Seven projects: more than the free plan's five.
+    await h.test.db.query(
+      `update subscriptions set plan_id = (select id from subscription_plans where code = 'pro') where organization_id = $1`,
+      [h.tenantA.organizationId],
+    );
     await createProject('STEADY');
     for (let week = 0; week < 12; week += 1) await addTasks('STEADY', 3, week * 7 + 3.5);
     await addTasks('STEADY', 30, null);
@@ -44,6 +49,15 @@ describe('predictions API', () => {
     await addTasks('FRESH', 4, null);
     await createProject('DONE');
     await addTasks('DONE', 2, 3);
+    await createProject('ONEDAY');
+    await addTasks('ONEDAY', 6, 1.2);
+    await addTasks('ONEDAY', 10, null);
+    await createProject('FEW');
+    for (const daysAgo of [2, 10, 24]) await addTasks('FEW', 1, daysAgo);
+    await addTasks('FEW', 10, null);
+    await createProject('YOUNG');
+    for (const daysAgo of [3, 10, 17, 24]) await addTasks('YOUNG', 2, daysAgo);
+    await addTasks('YOUNG', 10, null);
   });
   afterAll(async () => {
     await h.destroy();
@@ -67,7 +81,8 @@ describe('predictions API', () => {
   it('gives the same answer twice for a varied history, with a spread and a confidence below one', async () => {
     const first = (await (await forecast('BUMPY')).json()) as Prediction;
     const second = (await (await forecast('BUMPY')).json()) as Prediction;
-    expect(first.inputSummary.weeklyThroughput).toEqual([5, 1, 0, 4, 2, 6, 0, 3, 0, 0, 0, 0]);
+    // The oldest completion is 51 days back: the history is 8 weeks (7 and a part), not the 12 asked for.
+    expect(first.inputSummary.weeklyThroughput).toEqual([5, 1, 0, 4, 2, 6, 0, 3]);
     // Same history, same default seed (derived from the project id): the very same simulation.
     expect(second.inputSummary.seed).toBe(first.inputSummary.seed);
     expect(second.result).toEqual(first.result);
@@ -86,17 +101,38 @@ describe('predictions API', () => {
     expect(filtered.items).toEqual([]);
   });
 
-  it('answers 409 with a clear message when there is no history or nothing left to do', async () => {
-    const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+  it('says the history is too short instead of predicting from a day of data, and stores nothing', async () => {
+    type Insufficient = { insufficientHistory: true; reason: string; weeksOfHistory: number; completedTasks: number; minimumWeeks: number; minimumCompletedTasks: number };
     const fresh = await forecast('FRESH');
-    expect(fresh.status).toBe(409);
-    const noHistory = await errorOf(fresh);
-    expect(noHistory.code).toBe('conflict');
-    expect(noHistory.message).toContain('no task of this project was completed in the last 12 weeks');
+    expect(fresh.status).toBe(200);
+    expect(await fresh.json()).toEqual({
+      insufficientHistory: true,
+      reason: "the project's history is 0 days long; a forecast needs at least 2 weeks of it",
+      weeksOfHistory: 0,
+      completedTasks: 0,
+      minimumWeeks: 2,
+      minimumCompletedTasks: 5,
+    });
+    const oneDay = (await (await forecast('ONEDAY')).json()) as Insufficient;
+    expect(oneDay).toMatchObject({ insufficientHistory: true, completedTasks: 6, reason: "the project's history is 1 day long; a forecast needs at least 2 weeks of it" });
+    const few = (await (await forecast('FEW')).json()) as Insufficient;
+    expect(few).toMatchObject({ insufficientHistory: true, completedTasks: 3, reason: '3 tasks were completed in the last 4 weeks; a forecast needs at least 5' });
+    expect(await h.test.db.query('select id from predictions where project_id = any($1)', [[projects.FRESH, projects.ONEDAY, projects.FEW]])).toEqual([]);
+  });
+
+  it('samples only the weeks since the project began', async () => {
+    const young = await forecast('YOUNG');
+    expect(young.status).toBe(201);
+    const prediction = (await young.json()) as Prediction & { inputSummary: { historyWeeks: number } };
+    expect(prediction.inputSummary).toMatchObject({ historyWeeks: 4, weeklyThroughput: [2, 2, 2, 2], completedTasks: 8 });
+    expect(prediction.result.weeks).toEqual({ '50': 5, '85': 5, '95': 5 });
+  });
+
+  it('answers 409 with a clear message when nothing is left to do', async () => {
     const done = await forecast('DONE');
     expect(done.status).toBe(409);
-    expect((await errorOf(done)).message).toContain('no open tasks');
-    expect(await h.test.db.query('select id from predictions where project_id = any($1)', [[projects.FRESH, projects.DONE]])).toEqual([]);
+    expect(await done.json()).toMatchObject({ error: { code: 'conflict', message: expect.stringContaining('no open tasks') as unknown } });
+    expect(await h.test.db.query('select id from predictions where project_id = $1', [projects.DONE])).toEqual([]);
   });
 
   it('rejects bad input naming the fields, and writes nothing', async () => {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { predictions, tasks } from '../../db/schema/index.js';
+import { predictions, projects, tasks } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 export type PredictionRow = typeof predictions.$inferSelect;
@@ -43,6 +43,20 @@ export async function completionTimes(tx: Tx, organizationId: string, projectId:
       ),
     );
   return rows.flatMap((row) => (row.completedAt ? [row.completedAt] : []));
+}
+
+/**
+ * When the project's history begins: its creation, or an earlier task it holds (imported work
+ * keeps its own created_at and completed_at).
+ */
+export async function historyStart(tx: Tx, organizationId: string, projectId: string): Promise<Date | undefined> {
+  const [row] = await tx
+    .select({ startedAt: sql<string>`least(${projects.createdAt}, min(${tasks.createdAt}), min(${tasks.completedAt}))` })
+    .from(projects)
+    .leftJoin(tasks, and(eq(tasks.organizationId, projects.organizationId), eq(tasks.projectId, projects.id), isNull(tasks.deletedAt)))
+    .where(and(eq(projects.organizationId, organizationId), eq(projects.id, projectId)))
+    .groupBy(projects.createdAt);
+  return row ? new Date(row.startedAt) : undefined;
 }
 
 export async function countOpenTasks(tx: Tx, organizationId: string, projectId: string): Promise<number> {

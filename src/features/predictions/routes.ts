@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
 import { type RouterDeps, newRouter, serialize } from '../../http/router.js';
 import type { PredictionRow } from './repository.js';
-import { DeliveryForecastBody, Prediction, PredictionListQuery, PredictionPage, ProjectParams } from './schemas.js';
+import { DeliveryForecastBody, InsufficientHistory, Prediction, PredictionListQuery, PredictionPage, ProjectParams } from './schemas.js';
 import { callerOf } from '../shared/service-call.js';
 import * as service from './service.js';
 
@@ -16,9 +16,13 @@ const list = createRoute({
 });
 const delivery = createRoute({
   method: 'post', path: `${base}/delivery`, tags,
-  summary: 'Forecast the delivery date by Monte Carlo simulation of the project\'s own throughput (409 without history)',
+  summary: 'Forecast the delivery date by Monte Carlo simulation of the project\'s own throughput since it began (409 with nothing left to do)',
   request: { params: ProjectParams, body: jsonBody(DeliveryForecastBody) },
-  responses: { 201: json(Prediction, 'The stored forecast'), ...tenantErrorResponses },
+  responses: {
+    200: json(InsufficientHistory, 'Too little history to forecast from: why, and nothing stored'),
+    201: json(Prediction, 'The stored forecast'),
+    ...tenantErrorResponses,
+  },
 });
 
 /** numeric(5,4) arrives as text; the API shows the ratio as a number. */
@@ -31,6 +35,8 @@ export function predictionRoutes({ db }: RouterDeps) {
       const page = await service.listPredictions(call(c), c.req.valid('param').projectId, c.req.valid('query'));
       return c.json({ items: page.items.map(present), nextCursor: page.nextCursor }, 200);
     })
-    .openapi(delivery, async (c) =>
-      c.json(present(await service.forecastDelivery(call(c), c.req.valid('param').projectId, c.req.valid('json'))), 201));
+    .openapi(delivery, async (c) => {
+      const forecast = await service.forecastDelivery(call(c), c.req.valid('param').projectId, c.req.valid('json'));
+      return 'insufficientHistory' in forecast ? c.json(forecast, 200) : c.json(present(forecast), 201);
+    });
 }

@@ -36,6 +36,21 @@ export const Prediction = z
   })
   .openapi('Prediction');
 
+/** The answer instead of a forecast when the project's own history is too short to learn from; nothing is stored. */
+export const InsufficientHistory = z
+  .object({
+    insufficientHistory: z.literal(true),
+    /** In words: what is missing and what to do. */
+    reason: z.string(),
+    /** Weeks since the project's history began (creation, or its earliest task). */
+    weeksOfHistory: z.number(),
+    /** Tasks completed within those weeks (at most historyWeeks). */
+    completedTasks: z.int(),
+    minimumWeeks: z.int(),
+    minimumCompletedTasks: z.int(),
+  })
+  .openapi('InsufficientHistory');
+
 export const DeliveryForecastBody = z
   .strictObject({
     /** How many past weeks of completed tasks to sample throughput from. */

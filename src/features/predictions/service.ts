@@ -47,30 +47,45 @@ export async function listPredictions(call: ServiceCall, projectId: string, filt
   return toPage(rows, filter.limit);
 }
 
+/** Below these a forecast would be a guess: one day of data must not become 100 weeks of zeros. */
+export const MIN_HISTORY_WEEKS = 2;
+export const MIN_COMPLETED_TASKS = 5;
+
 /**
  * Forecasts when the project's open tasks will be done from its own completed-task history
- * (no external AI), and stores the forecast. 409 when there is no history to learn from.
+ * (no external AI), and stores the forecast. Throughput is sampled only from the weeks since the
+ * project's history began (at most `historyWeeks`); with less than MIN_HISTORY_WEEKS of it, or
+ * fewer than MIN_COMPLETED_TASKS completions, the answer says so instead of predicting.
+ * 409 when nothing is left to do.
  */
 export async function forecastDelivery(call: ServiceCall, projectId: string, input: DeliveryForecastInput, now = new Date()) {
   requirePermission(call, 'work:write');
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
     await requireLiveProject(tx, organizationId, projectId);
-    const since = new Date(now.getTime() - input.historyWeeks * WEEK_MS);
-    const completions = await repository.completionTimes(tx, organizationId, projectId, since, now);
-    if (completions.length === 0) {
-      throw new TenantryError(
-        'conflict',
-        `no task of this project was completed in the last ${input.historyWeeks} weeks, so there is no throughput to forecast from; finish some tasks or widen historyWeeks`,
-        { historyWeeks: input.historyWeeks, completedTasks: 0 },
-      );
-    }
     const openTasks = await repository.countOpenTasks(tx, organizationId, projectId);
     if (openTasks === 0) {
       throw new TenantryError('conflict', 'the project has no open tasks, so there is no delivery to forecast', { openTasks: 0 });
     }
+    const startedAt = (await repository.historyStart(tx, organizationId, projectId)) ?? now;
+    const weeksOfHistory = Math.max(0, now.getTime() - startedAt.getTime()) / WEEK_MS;
+    // A week under way counts as a week: a project 7.5 weeks old samples 8.
+    const weeks = Math.min(input.historyWeeks, Math.max(1, Math.ceil(weeksOfHistory)));
+    const since = new Date(now.getTime() - weeks * WEEK_MS);
+    const completions = await repository.completionTimes(tx, organizationId, projectId, since, now);
+    const shortBy = insufficiency(weeksOfHistory, completions.length, weeks);
+    if (shortBy) {
+      return {
+        insufficientHistory: true as const,
+        reason: shortBy,
+        weeksOfHistory: Math.round(weeksOfHistory * 10) / 10,
+        completedTasks: completions.length,
+        minimumWeeks: MIN_HISTORY_WEEKS,
+        minimumCompletedTasks: MIN_COMPLETED_TASKS,
+      };
+    }
 
-    const throughput = weeklyThroughput(completions, now, input.historyWeeks);
+    const throughput = weeklyThroughput(completions, now, weeks);
     const seed = input.seed ?? seedOf(projectId);
     const simulation = simulateDelivery({ weeklyThroughput: throughput, remaining: openTasks, simulations: SIMULATIONS, seed });
     const { p50, p85, p95 } = simulation.weeks;
@@ -91,7 +106,7 @@ export async function forecastDelivery(call: ServiceCall, projectId: string, inp
       result,
       inputSummary: {
         asOf: now.toISOString(),
-        historyWeeks: input.historyWeeks,
+        historyWeeks: weeks,
         weeklyThroughput: throughput,
         completedTasks: completions.length,
         openTasks,
@@ -102,4 +117,16 @@ export async function forecastDelivery(call: ServiceCall, projectId: string, inp
       createdById: userId,
     });
   });
+}
+
+/** Why the history is too short to forecast from, in words; null when it is enough. */
+function insufficiency(weeksOfHistory: number, completedTasks: number, weeks: number): string | null {
+  if (weeksOfHistory < MIN_HISTORY_WEEKS) {
+    const days = Math.floor(weeksOfHistory * 7);
+    return `the project's history is ${days} day${days === 1 ? '' : 's'} long; a forecast needs at least ${MIN_HISTORY_WEEKS} weeks of it`;
+  }
+  if (completedTasks < MIN_COMPLETED_TASKS) {
+    return `${completedTasks} task${completedTasks === 1 ? ' was' : 's were'} completed in the last ${weeks} weeks; a forecast needs at least ${MIN_COMPLETED_TASKS}`;
+  }
+  return null;
 }
