@@ -64,6 +64,27 @@ describe('epics API', () => {
     expect(await h.test.db.query('select id from epics where id = $1 and deleted_at is not null', [epic.body.id])).toHaveLength(1);
   });
 
+  it('takes and gives dates as days (2026-12-24), for epics, sprints and projects alike, and documents them so', async () => {
+    const { actors } = h.tenantA;
+    const epic = await send(actors.member, 'POST', inProject(h.tenantA, projectId), { title: 'Dated', startDate: '2026-12-01', targetDate: '2026-12-24' });
+    expect(epic.body).toMatchObject({ startDate: '2026-12-01', targetDate: '2026-12-24' });
+    const sprint = await send<{ startDate: string; endDate: string }>(actors.member, 'POST', `${org(h.tenantA)}/projects/${projectId}/sprints`, {
+      name: 'Dated',
+      startDate: '2026-12-14',
+      endDate: '2026-12-24',
+    });
+    expect(sprint.body).toMatchObject({ startDate: '2026-12-14', endDate: '2026-12-24' });
+    expect((await send<ErrorBody>(actors.member, 'POST', inProject(h.tenantA, projectId), { title: 'Timed', targetDate: '2026-12-24T10:00:00Z' })).status).toBe(400);
+    type Schema = { properties: Record<string, { format?: string; anyOf?: { format?: string }[] }> };
+    const document = (await (await h.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, Schema> } };
+    const formatOf = (schema: string, field: string) => {
+      const property = document.components.schemas[schema]?.properties[field];
+      return property?.format ?? property?.anyOf?.find((option) => option.format)?.format;
+    };
+    const dates = [['Epic', 'startDate'], ['Epic', 'targetDate'], ['Sprint', 'startDate'], ['Sprint', 'endDate'], ['Project', 'startDate'], ['Project', 'endDate']];
+    expect(dates.map(([schema, field]) => `${schema}.${field}: ${formatOf(schema!, field!)}`)).toEqual(dates.map(([schema, field]) => `${schema}.${field}: date`));
+  });
+
   it('rejects bad input naming the fields, and writes nothing', async () => {
     const { actors } = h.tenantA;
     const before = await epicRows();
