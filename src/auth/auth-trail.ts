@@ -33,7 +33,7 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
   }
   const leaving = signingOut ? await auth.api.getSession({ headers: c.req.raw.headers }) : null;
 
-  const response = await auth.handler(withClientAddress(c.req.raw, ipAddress));
+  const response = await withErrorBody(await auth.handler(withClientAddress(c.req.raw, ipAddress)));
 
   const where = { ipAddress, userAgent, requestId: c.var.requestId };
   if (signingIn && response.status >= 400) {
@@ -44,6 +44,19 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
     await recordAuthEvent(db, { action: 'auth.sign_out', userId: leaving.user.id, email: leaving.user.email, ...where });
   }
   return response;
+}
+
+/** Better Auth's codes for the statuses it answers without a body (its admin routes' 401 and 403). */
+const EMPTY_ERROR_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
+
+/** An error without a body gets one in Better Auth's shape: a client must always be able to read why. */
+async function withErrorBody(response: Response): Promise<Response> {
+  if (response.status < 400 || (await response.clone().text()).length > 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json');
+  const code = EMPTY_ERROR_CODES[response.status] ?? 'ERROR';
+  const message = response.statusText || code.toLowerCase().replace('_', ' ');
+  return new Response(JSON.stringify({ code, message }), { status: response.status, headers });
 }
 
 /**
