@@ -1,4 +1,4 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { allPages } from '../../api/pages';
 import { STATUSES, type Task, type TaskStatus } from '../../lib/task-vocabulary';
@@ -38,7 +38,8 @@ export const boardQuery = (orgId: string, projectId: string, search: BoardSearch
 
 /** The board once the project is known (its id comes from the key in the URL). */
 export function useBoard(orgId: string, projectId: string | undefined, search: BoardSearch) {
-  return useQuery({ ...boardQuery(orgId, projectId ?? '', search), enabled: projectId !== undefined });
+  // A new filter keeps the current board on screen until its tasks arrive: the page never blanks.
+  return useQuery({ ...boardQuery(orgId, projectId ?? '', search), enabled: projectId !== undefined, placeholderData: keepPreviousData });
 }
 
 export type MoveInput = {

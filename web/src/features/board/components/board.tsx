@@ -12,7 +12,7 @@ import {
 } from '@dnd-kit/core';
 import { arrayMove, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useNavigate } from '@tanstack/react-router';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
 import { STATUSES, STATUS_LABEL, type Task, type TaskStatus } from '../../../lib/task-vocabulary';
 import { type Columns, useMoveTask, useQuickCreate } from '../api';
@@ -47,6 +47,19 @@ export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: 
   const shown = dragging ?? columns;
   const dragEndedAt = useRef(0);
 
+  // The click that ends a mouse drag is not a request to open the card. Caught on the document,
+  // in the capture phase, because the dropped card may have been re-rendered under the pointer.
+  useEffect(() => {
+    const swallow = (event: MouseEvent) => {
+      if (Date.now() - dragEndedAt.current < 400) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+    document.addEventListener('click', swallow, true);
+    return () => document.removeEventListener('click', swallow, true);
+  }, []);
+
   const sensors = useSensors(
     // A click opens the card; only a pointer that travels picks it up.
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -63,11 +76,6 @@ export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: 
   const hrefOf = useCallback((task: Task) => `/${encodeURIComponent(orgSlug)}/tasks/${encodeURIComponent(task.ref)}`, [orgSlug]);
   const onOpen = useCallback(
     (event: React.MouseEvent<HTMLAnchorElement>, task: Task) => {
-      // The click that ends a mouse drag is not a request to open the card.
-      if (Date.now() - dragEndedAt.current < 300) {
-        event.preventDefault();
-        return;
-      }
       if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
       void navigate({ to: '/$orgSlug/tasks/$ref', params: { orgSlug, ref: task.ref } });
@@ -112,10 +120,14 @@ export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: 
     const index = list.findIndex((candidate) => candidate.id === active.id);
     const unchanged = status === original && columns[original].findIndex((candidate) => candidate.id === active.id) === index;
     if (unchanged) return;
+    // One neighbour is enough, and safer: the column's neighbours need not be adjacent in the
+    // project's order (other columns' tasks sit between them), so the server places the task
+    // right after the card above it, or right before the card below when it is now on top.
+    const above = list[index - 1]?.id ?? null;
     move.mutate({
       task,
-      afterId: list[index - 1]?.id ?? null,
-      beforeId: list[index + 1]?.id ?? null,
+      afterId: above,
+      beforeId: above ? null : (list[index + 1]?.id ?? null),
       ...(status !== original ? { status } : {}),
       arrangement: { ...current, [status]: list },
     });
@@ -141,7 +153,11 @@ export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: 
       <DndContext
         sensors={sensors}
         collisionDetection={closestCorners}
-        onDragStart={() => move.reset()}
+        onDragStart={() => {
+          // Until the drag ends, no click opens a card.
+          dragEndedAt.current = Number.MAX_SAFE_INTEGER;
+          move.reset();
+        }}
         onDragOver={onDragOver}
         onDragEnd={onDragEnd}
         onDragCancel={() => {

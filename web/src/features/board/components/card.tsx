@@ -29,6 +29,8 @@ const CardLink = memo(function CardLink({ task, href, onOpen, setActivator, attr
       {...listeners}
       // A link stays a link for assistive technology; dnd-kit would call it a button.
       role="link"
+      // Otherwise the browser starts its own drag of the link and the pointer events stop.
+      draggable={false}
       onClick={(event) => onOpen(event, task)}
     >
       <span className="card-ref">{task.ref}</span> <span className="card-title">{task.title}</span>
