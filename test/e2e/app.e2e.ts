@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeCheck } from './support/axe.js';
-import { PHONE, createOrganization, expectNoSidewaysScroll, newPerson, signUp, writeControls } from './support/actions.js';
+import { DEMO, PHONE, createOrganization, expectNoSidewaysScroll, newPerson, signIn, signUp, writeControls } from './support/actions.js';
+import { CONSULTANT } from '../../src/seed/content/people.js';
 import { useE2E } from './support/harness.js';
 
 const e2e = useE2E();
@@ -28,21 +29,21 @@ describe('getting started', () => {
     await axeCheck(page, 'welcome');
     const slug = await createOrganization(page, `Founders ${Date.now()}`);
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
-    expect(await page.getByText('No projects yet').isVisible()).toBe(true);
+    await page.getByText('No projects yet').waitFor();
 
     await page.reload();
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
     const second = await context.newPage();
     await second.goto(`${e2e.baseUrl}/${slug}/settings`);
     await second.getByRole('heading', { name: 'Settings' }).waitFor();
-    expect(await second.getByRole('main').getByText(person.email).isVisible()).toBe(true);
+    await second.getByRole('main').getByText(person.email).waitFor();
     await second.close();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
     await page.goto(`${e2e.baseUrl}/${slug}/projects`);
     await page.waitForURL(/\/sign-in\?redirect=/);
-    expect(await page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
     // Signing in again goes back to the page that asked for it.
     await page.getByLabel('Email').fill(person.email);
     await page.getByLabel('Password').fill(person.password);
@@ -117,7 +118,7 @@ describe('projects, invitations and roles', () => {
     await owner.getByRole('button', { name: 'Create invitation' }).click();
     const link = (await owner.locator('.notice code').textContent()) ?? '';
     expect(link).toMatch(new RegExp(`^${e2e.baseUrl}/invitations/[0-9a-f-]{36}$`));
-    expect(await owner.getByRole('list', { name: 'Pending invitations' }).getByText(viewerPerson.email).isVisible()).toBe(true);
+    await owner.getByRole('list', { name: 'Pending invitations' }).getByText(viewerPerson.email).waitFor();
     await axeCheck(owner, 'organization settings');
 
     // The invited person opens the link signed out, signs up, comes back, accepts.
@@ -131,7 +132,7 @@ describe('projects, invitations and roles', () => {
     await viewer.getByRole('button', { name: 'Accept invitation' }).click();
     await viewer.waitForURL(new RegExp(`/${slug}/projects$`));
     await viewer.getByRole('link', { name: 'Website relaunch', exact: true }).waitFor();
-    expect(await viewer.getByText('Your role: viewer').isVisible()).toBe(true);
+    await viewer.getByText('Your role: viewer').waitFor();
 
     for (const path of [`/${slug}/projects`, `/${slug}/projects?archived=true`, `/${slug}/settings`, `/${slug}/projects/WEB/settings`]) {
       await viewer.goto(`${e2e.baseUrl}${path}`);
@@ -228,5 +229,50 @@ describe('on a 390 px phone', () => {
     await page.locator('.notice code').waitFor();
     await expectNoSidewaysScroll(page);
     await axeCheck(page, 'settings on a phone');
+  });
+});
+
+describe('with the demo data', () => {
+  it('shows a viewer the projects and people of Acme without a single write control, and writes the README screenshot', async () => {
+    const viewer = await e2e.newPage();
+    await signIn(viewer, e2e.baseUrl, DEMO.acme.viewer);
+    await viewer.waitForURL(/\/acme\/projects$/);
+    await viewer.getByRole('link', { name: 'Fleet Control', exact: true }).waitFor();
+    for (const path of ['/acme/projects', '/acme/settings', '/acme/projects/WEB/settings']) {
+      await viewer.goto(`${e2e.baseUrl}${path}`);
+      await viewer.getByRole('heading', { level: 1 }).waitFor();
+      await viewer.waitForLoadState('networkidle');
+      expect(await writeControls(viewer), path).toEqual([]);
+      await axeCheck(viewer, `${path} as the demo viewer`);
+    }
+    // Avatars are initials: no image but the app's own icon.
+    const images = await viewer.evaluate<string[]>("[...document.images].map((image) => image.getAttribute('src'))");
+    expect(images.every((src) => src === '/favicon.svg')).toBe(true);
+
+    const owner = await e2e.newPage({ viewport: { width: 1280, height: 720 } });
+    await signIn(owner, e2e.baseUrl, DEMO.acme.owner);
+    await owner.getByRole('link', { name: 'Customer Portal', exact: true }).waitFor();
+    await owner.waitForLoadState('networkidle');
+    await e2e.screenshot(owner, 'projects');
+  });
+
+  it('lets the consultant switch between Acme and Globex, and keeps Acme people out of Globex', async () => {
+    const consultant = await e2e.newPage();
+    await signIn(consultant, e2e.baseUrl, CONSULTANT);
+    await consultant.waitForURL(/\/(acme|globex)\/projects$/);
+    await consultant.goto(`${e2e.baseUrl}/acme/projects`);
+    await consultant.getByRole('link', { name: 'Fleet Control', exact: true }).waitFor();
+    await consultant.getByLabel('Current organization').selectOption('globex');
+    await consultant.waitForURL(/\/globex\/projects$/);
+    await consultant.getByRole('link', { name: 'Lab Notebook', exact: true }).waitFor();
+    expect(await mainText(consultant)).not.toContain('Fleet Control');
+
+    const acmeMember = await e2e.newPage();
+    await signIn(acmeMember, e2e.baseUrl, DEMO.acme.member);
+    for (const path of ['/globex/projects', '/globex/projects/LAB', '/globex/tasks/LAB-1', '/globex/settings']) {
+      await acmeMember.goto(`${e2e.baseUrl}${path}`);
+      await acmeMember.getByRole('heading', { name: 'Not found' }).waitFor();
+      expect(await mainText(acmeMember)).not.toContain('Lab Notebook');
+    }
   });
 });

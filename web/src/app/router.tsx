@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, notFound, redirect } from '@tanstack/react-router';
 import { validateBoardSearch } from '../features/board/filters';
+import { ErrorText, Loading } from '../components/feedback';
 import { organizationsQuery } from '../features/organizations/api';
 import { fetchSession, sessionKey } from '../lib/session';
 import { HomePage } from './routes/home';
@@ -117,6 +118,9 @@ export function createAppRouter(queryClient: QueryClient) {
     // The query cache decides freshness; the router only waits for it.
     defaultPreloadStaleTime: 0,
     defaultNotFoundComponent: NotFoundPage,
+    // While a route's data loads, the header and navigation stay and a quiet line says so.
+    defaultPendingComponent: () => <Loading />,
+    defaultErrorComponent: ({ error }) => <ErrorText error={error} />,
     scrollRestoration: true,
   });
 }

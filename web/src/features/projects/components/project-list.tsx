@@ -32,13 +32,19 @@ function ProjectCard({ orgId, orgSlug, project, can }: { orgId: string; orgSlug:
         {archived ? 'Archived' : STATUS_LABELS[project.status]}
         {project.endDate ? ` · due ${project.endDate}` : ''}
       </p>
-      <div className="row">
+      <div className="row project-card-actions">
         <Link to="/$orgSlug/projects/$key/settings" params={{ orgSlug, key: project.key }} aria-label={`Settings of ${project.name}`}>
           Settings
         </Link>
         {can.write ? (
-          <button type="button" className="button-quiet" disabled={setArchived.isPending} onClick={() => setArchived.mutate({ projectId: project.id, archived: !archived })}>
-            {archived ? `Unarchive ${project.name}` : `Archive ${project.name}`}
+          <button
+            type="button"
+            className="button-quiet"
+            aria-label={`${archived ? 'Unarchive' : 'Archive'} ${project.name}`}
+            disabled={setArchived.isPending}
+            onClick={() => setArchived.mutate({ projectId: project.id, archived: !archived })}
+          >
+            {archived ? 'Unarchive' : 'Archive'}
           </button>
         ) : null}
       </div>
