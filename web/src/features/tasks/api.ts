@@ -66,7 +66,7 @@ export function useTaskChoices(orgId: string, projectId: string | undefined) {
   return {
     people: (members.data ?? []).map((member) => ({ id: member.userId, name: member.name })),
     epics: (epics.data ?? []).map((epic) => ({ id: epic.id, title: epic.title })),
-    sprints: (sprints.data ?? []).map((sprint) => ({ id: sprint.id, name: sprint.name })),
+    sprints: (sprints.data ?? []).map((sprint) => ({ id: sprint.id, name: sprint.name, completed: sprint.status === 'completed' })),
     error: members.error ?? epics.error ?? sprints.error,
   };
 }

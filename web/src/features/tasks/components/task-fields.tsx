@@ -14,7 +14,7 @@ import type { TaskChange } from '../api';
 export type TaskChoices = {
   people: { id: string; name: string }[];
   epics: { id: string; title: string }[];
-  sprints: { id: string; name: string }[];
+  sprints: { id: string; name: string; completed?: boolean }[];
 };
 
 type FieldsProps = { task: Task; choices: TaskChoices; canWrite: boolean; onSave: (change: TaskChange) => Promise<unknown> };
@@ -38,7 +38,9 @@ export function TaskFields({ task, choices, canWrite, onSave }: FieldsProps) {
   // The current assignee may have left the organization: keep them selectable as they are.
   if (task.assignee && !choices.people.some((p) => p.id === task.assigneeId)) people.push({ value: task.assignee.id, label: task.assignee.name });
   const epics = [{ value: '', label: 'No epic' }, ...choices.epics.map((e) => ({ value: e.id, label: e.title }))];
-  const sprints = [{ value: '', label: 'Backlog (no sprint)' }, ...choices.sprints.map((s) => ({ value: s.id, label: s.name }))];
+  // A completed sprint takes no new tasks (the server refuses): offered only to the task already in it.
+  const open = choices.sprints.filter((s) => !s.completed || s.id === task.sprintId);
+  const sprints = [{ value: '', label: 'Backlog (no sprint)' }, ...open.map((s) => ({ value: s.id, label: s.name }))];
 
   if (!canWrite) {
     const rows: [string, string][] = [
