@@ -36,7 +36,7 @@ export function BoardPage() {
       {archived ? <p className="muted">This project is archived: its board is read-only until it is brought back.</p> : null}
       <FilterBar search={search} choices={choices} onChange={setSearch} />
       <ErrorText error={board.error ?? choices.error} />
-      {board.isPending ? <Loading label="Loading tasks…" /> : null}
+      {board.isPending || board.isPlaceholderData ? <Loading label="Loading tasks…" /> : null}
       {board.data ? (
         <Board orgId={org.id} orgSlug={org.slug} projectId={project.id} search={search} columns={board.data} canWrite={can.write && !archived} />
       ) : null}
