@@ -5,11 +5,15 @@
  * created through the document's own `create…` operations, then every other operation is called
  * with real ids and a body sampled from its schema.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import createClient from 'openapi-fetch';
+import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from './support/api.js';
 import { type JsonSchema, patternSample, sampleOf } from './support/openapi-sample.js';
 import { subscribe } from './support/plan.js';
+import type { paths } from './fixtures/api-types.js';
 
 type MediaContent = Record<string, { schema?: JsonSchema }>;
 type Operation = {
@@ -103,6 +107,9 @@ function validatorFor(document: Document) {
 }
 
 /** Creations first so that later calls have ids; restores after deletes; the organization goes last. */
+/** The typed client's types, generated from /openapi.json; `UPDATE_API_TYPES=1` rewrites them. */
+const API_TYPES = new URL('./fixtures/api-types.d.ts', import.meta.url);
+
 const ORDER = ['create', 'get', 'patch', 'put', 'action', 'delete', 'restore', 'destroy'];
 
 describe('the API contract (/openapi.json)', () => {
@@ -339,5 +346,45 @@ describe('the API contract (/openapi.json)', () => {
     expect(await outsider.json()).toEqual(await missing.json());
     const parameter = document.paths['/api/v1/orgs/{orgId}/projects']?.get?.parameters?.find((p) => p.name === 'orgId');
     expect(parameter?.schema).not.toHaveProperty('format');
+  });
+
+  it('keeps the typed client’s types (test/fixtures/api-types.d.ts) generated from the current /openapi.json', async () => {
+    const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]);
+    const header = '/* eslint-disable -- generated from /openapi.json by test/contract.test.ts: UPDATE_API_TYPES=1 npx vitest run test/contract.test.ts */';
+    const generated = `${header}\n\n${astToString(ast)}`;
+    if (process.env.UPDATE_API_TYPES === '1') writeFileSync(API_TYPES, generated);
+    expect(readFileSync(API_TYPES, 'utf8'), 'stale: UPDATE_API_TYPES=1 npx vitest run test/contract.test.ts').toBe(generated);
+  });
+
+  it('serves a client generated from the document: typed paths, parameters, bodies and errors', async () => {
+    const { organizationId, slug, actors } = h.tenantB;
+    const client = createClient<paths>({
+      baseUrl: 'http://localhost',
+      headers: { authorization: `Bearer ${actors.owner.token}` },
+      fetch: async (request) => h.app.request(request),
+    });
+    const created = await client.POST('/api/v1/orgs/{orgId}/projects', {
+      params: { path: { orgId: slug } },
+      body: { name: 'Typed client', key: 'TYPED' },
+    });
+    expect(created.response.status).toBe(201);
+    const projectId: string | undefined = created.data?.id;
+    expect(created.data?.organizationId).toBe(organizationId);
+
+    const listed = await client.GET('/api/v1/orgs/{orgId}/projects', { params: { path: { orgId: organizationId }, query: { limit: 100 } } });
+    expect(listed.data?.items.map((project) => project.id)).toContain(projectId);
+
+    const role = await client.PATCH('/api/v1/orgs/{orgId}/members/{userId}', {
+      params: { path: { orgId: organizationId, userId: actors.member.userId } },
+      body: { role: 'viewer' },
+    });
+    expect(role.data?.role).toBe('viewer');
+
+    const refused = await client.POST('/api/v1/orgs/{orgId}/projects', {
+      params: { path: { orgId: organizationId } },
+      body: { name: 'Typed client', key: 'TYPED' },
+    });
+    expect(refused.response.status).toBe(409);
+    expect(refused.error?.error.code).toBe('conflict');
   });
 });
