@@ -19,21 +19,22 @@ export type TenantContext = {
   userAgent?: string | null;
 };
 
-type Client = { ipAddress: string | null; userAgent: string | null };
+/** Who sent a request, as far as it can be trusted (src/http/client-address.ts): audit rows record it. */
+export type RequestClient = { ipAddress: string | null; userAgent: string | null };
 
 /**
  * The request's client, held for the rest of the request so that every tenant transaction it
  * opens, through whichever service, stamps audit rows with it without each call site passing it.
  */
-const requestClient = new AsyncLocalStorage<Client>();
+const requestClient = new AsyncLocalStorage<RequestClient>();
 
 /** Runs `work` (the rest of a request) with `client` as the default client of its transactions. */
-export function runAsClient<T>(client: Client, work: () => Promise<T>): Promise<T> {
+export function runAsClient<T>(client: RequestClient, work: () => Promise<T>): Promise<T> {
   return requestClient.run(client, work);
 }
 
 /** The settings both transaction kinds carry besides the tenant and role. */
-function clientOf(context: Omit<TenantContext, 'organizationId'>): Client {
+function clientOf(context: Omit<TenantContext, 'organizationId'>): RequestClient {
   const current = requestClient.getStore();
   return { ipAddress: context.ipAddress ?? current?.ipAddress ?? null, userAgent: context.userAgent ?? current?.userAgent ?? null };
 }

@@ -1,11 +1,10 @@
 import { BlockList, isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { runAsClient } from '../db/tenant-context.js';
+import { type RequestClient, runAsClient } from '../db/tenant-context.js';
 import type { AppEnv } from './env.js';
 
-/** Who sent a request, as far as we can trust it; recorded by sign-in limits, auth_events and audit rows. */
-export type RequestClient = { ipAddress: string | null; userAgent: string | null };
+export type { RequestClient };
 
 /**
  * Parses `TRUSTED_PROXIES` (addresses or CIDRs, comma-separated) into a BlockList, or says which
