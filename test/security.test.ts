@@ -66,10 +66,10 @@ function tableFor(path: string, param: string): string {
   return SEGMENT_TABLES[base] ?? `${base}s`;
 }
 
-/** One of acme's rows of a table, preferring live ones. */
-async function victimId(table: string): Promise<string> {
+/** One of acme's rows of a table, preferring live ones; `user_id` for a person (`{userId}`). */
+async function victimId(table: string, column = 'id'): Promise<string> {
   const [row] = await test.db.query<{ id: string }>(
-    `select id::text from ${quoteIdent(table)} where organization_id = $1 order by id limit 1`,
+    `select ${quoteIdent(column)}::text as id from ${quoteIdent(table)} where organization_id = $1 order by id limit 1`,
     [victim],
   );
   if (!row) throw new Error(`no acme row in ${table} to aim at`);
@@ -94,7 +94,10 @@ const resolveRef = (ref: string): JsonSchema => document.components?.schemas?.[r
 async function attack(operation: Operation, orgId: string): Promise<Response> {
   let path = operation.path.replace('{orgId}', orgId);
   for (const [, param] of operation.path.matchAll(/\{(\w+)\}/g)) {
-    if (param && param !== 'orgId') path = path.replace(`{${param}}`, await victimId(tableFor(operation.path, param)));
+    if (!param || param === 'orgId') continue;
+    // A person is named by user id: aim at someone in acme's members (or the project's members).
+    const person = param === 'userId' ? (operation.path.includes('/projects/{projectId}/members') ? 'project_members' : 'members') : null;
+    path = path.replace(`{${param}}`, person ? await victimId(person, 'user_id') : await victimId(tableFor(operation.path, param)));
   }
   const content = operation.requestBody?.content ?? {};
   const [contentType, media] = Object.entries(content)[0] ?? [];
