@@ -63,7 +63,7 @@ export async function deepPages(db: Database, target: OrgTarget, wanted: readonl
       page,
       rowsBefore,
       keyset: (tx) => taskRepository.listTasks(tx, org, {
-        projectIds: [target.projectId], statuses: [status], order: orderOf('position'), after: cursor ?? null, limit: PAGE,
+        projectIds: [target.projectId], statuses: [status], order: orderOf('position', true), after: cursor ?? null, limit: PAGE,
       }),
       offset: (tx) =>
         tx.select({ ...visibleTaskColumns, projectKey: projects.key }).from(tasks)

@@ -21,7 +21,7 @@ export function hotQueries(target: OrgTarget): HotQuery[] {
     {
       name: 'tasks.list',
       describe: `project's tasks, status=${target.status}, first ${PAGE}`,
-      run: (tx) => tasks.listTasks(tx, org, { projectIds: [target.projectId], statuses: [target.status], order: orderOf('position'), after: null, limit: PAGE }),
+      run: (tx) => tasks.listTasks(tx, org, { projectIds: [target.projectId], statuses: [target.status], order: orderOf('position', true), after: null, limit: PAGE }),
     },
     {
       name: 'tasks.get',
@@ -32,7 +32,7 @@ export function hotQueries(target: OrgTarget): HotQuery[] {
       name: 'tasks.search',
       describe: `full-text q="${target.searchWord}" in the project, first ${PAGE}`,
       run: (tx) => tasks.listTasks(tx, org, {
-        projectIds: [target.projectId], search: { projectId: target.projectId, query: target.searchWord }, order: orderOf('position'), after: null, limit: PAGE,
+        projectIds: [target.projectId], search: { projectId: target.projectId, query: target.searchWord }, order: orderOf('position', true), after: null, limit: PAGE,
       }),
     },
     {

@@ -48,7 +48,7 @@ describe('task search', () => {
       await tx.execute(sql`set local track_functions = 'pl'`);
       await tx.execute(sql`select set_config('role', ${ROLES.app}, true), set_config('app.organization_id', ${organizationId}, true)`);
       const found: number[] = [];
-      for (let i = 0; i < SEARCHES; i++) found.push((await listTasks(tx, organizationId, { projectIds: [projectId], search: { projectId, query: 'checkout' }, order: orderOf('position'), after: null, limit: 50 })).length);
+      for (let i = 0; i < SEARCHES; i++) found.push((await listTasks(tx, organizationId, { projectIds: [projectId], search: { projectId, query: 'checkout' }, order: orderOf('position', true), after: null, limit: 50 })).length);
       // Both engines answer `execute` with an object holding `rows`.
       const counted: unknown = await tx.execute(sql`select calls from pg_stat_xact_user_functions where schemaname = 'app' and funcname = 'matching_task_ids'`);
       const [row] = (counted as { rows: { calls: string }[] }).rows;

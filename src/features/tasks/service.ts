@@ -22,7 +22,7 @@ export function taskLookup(idOrRef: string): repository.TaskLookup {
 }
 
 /** The filters both lists share, with `me` read as the caller. */
-function listOptions(call: ServiceCall, filter: Omit<TaskListFilter, 'q'>) {
+function listOptions(call: ServiceCall, filter: Omit<TaskListFilter, 'q'>, oneProject: boolean) {
   const references = (values: string[] | undefined) =>
     values && {
       ids: values.flatMap((value) => (value === 'none' ? [] : value === 'me' ? [call.scope.userId] : [value])),
@@ -36,7 +36,7 @@ function listOptions(call: ServiceCall, filter: Omit<TaskListFilter, 'q'>) {
     sprints: references(filter.sprintId),
     epics: references(filter.epicId),
     dueBefore: filter.dueBefore,
-    order: orderOf(filter.sort),
+    order: orderOf(filter.sort, oneProject),
     after: decodeTaskCursor(filter.sort, filter.cursor),
     limit: filter.limit,
   };
@@ -52,7 +52,7 @@ function toTaskPage(rows: (repository.TaskView & { sortValue: string | null })[]
 export async function listTasks(call: ServiceCall, projectId: string, filter: TaskListFilter) {
   requirePermission(call, 'read');
   const { organizationId } = call.scope;
-  const options = listOptions(call, filter);
+  const options = listOptions(call, filter, true);
   const rows = await inTenant(call, async (tx) => {
     const page = await repository.listTasks(tx, organizationId, {
       ...options,
@@ -70,7 +70,7 @@ export async function listTasks(call: ServiceCall, projectId: string, filter: Ta
 /** Every task of the organization the caller may see (members read them all), across projects. */
 export async function listOrganizationTasks(call: ServiceCall, filter: OrgTaskListFilter) {
   requirePermission(call, 'read');
-  const options = { ...listOptions(call, filter), projectIds: filter.projectId };
+  const options = { ...listOptions(call, filter, filter.projectId?.length === 1), projectIds: filter.projectId };
   const rows = await inTenant(call, (tx) => repository.listTasks(tx, call.scope.organizationId, options));
   return toTaskPage(rows, filter.sort, filter.limit);
 }

@@ -16,6 +16,8 @@ type SortKey = {
   /** What a cursor's value must look like, so a forged one is a 400, never a failed cast. */
   valid: (value: string) => boolean;
   nullable: boolean;
+  /** No two live tasks of a project share a value, so within one project it orders alone. */
+  uniqueInProject?: true;
 };
 
 const utcText = (column: SQL | typeof tasks.updatedAt) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -36,6 +38,7 @@ const SORT_KEYS: Record<(typeof KEYS)[number], SortKey> = {
     fromText: (value) => sql`${value}::text collate "C"`,
     valid: (value) => /^[0-9A-Za-z]{1,1000}$/.test(value),
     nullable: false,
+    uniqueInProject: true,
   },
   priority: {
     expression: priorityRank,
@@ -70,25 +73,36 @@ const SORT_KEYS: Record<(typeof KEYS)[number], SortKey> = {
 /** Where the previous page ended: its last task's sort value and id. */
 export type TaskCursor = { value: string | null; id: string };
 
-export type TaskOrder = { key: SortKey; descending: boolean };
+/**
+ * A sort as the query runs it. `oneProject`: the list is confined to one project, where a
+ * unique key needs no tie-break, so the page is read straight from the key's index
+ * (position: the partial unique index of migration 0010) instead of sorting the project.
+ */
+export type TaskOrder = { key: SortKey; descending: boolean; byKeyAlone: boolean };
 
-export function orderOf(sort: TaskSort): TaskOrder {
+export function orderOf(sort: TaskSort, oneProject = false): TaskOrder {
   const descending = sort.startsWith('-');
   const name = (descending ? sort.slice(1) : sort) as (typeof KEYS)[number]; // one of KEYS, by TASK_SORTS' construction
-  return { key: SORT_KEYS[name], descending };
+  const key = SORT_KEYS[name];
+  return { key, descending, byKeyAlone: oneProject && key.uniqueInProject === true };
 }
 
-/** ORDER BY for a sort: its value (nulls last in both directions), then the id as the tie-break. */
-export function orderBy({ key, descending }: TaskOrder): SQL[] {
-  return descending
-    ? [sql`${key.expression} desc nulls last`, sql`${tasks.id} desc`]
-    : [sql`${key.expression} asc nulls last`, sql`${tasks.id} asc`];
+/**
+ * ORDER BY for a sort: its value, then the id as the tie-break. Nulls come last in both
+ * directions; a key that cannot be null says nothing about them, so a descending page can
+ * still walk an ascending index backwards.
+ */
+export function orderBy({ key, descending, byKeyAlone }: TaskOrder): SQL[] {
+  const direction = sql.raw(`${descending ? 'desc' : 'asc'}${key.nullable ? ' nulls last' : ''}`);
+  const byValue = sql`${key.expression} ${direction}`;
+  return byKeyAlone ? [byValue] : [byValue, descending ? sql`${tasks.id} desc` : sql`${tasks.id} asc`];
 }
 
 /** Rows strictly after the cursor in this order. */
-export function afterCursor({ key, descending }: TaskOrder, cursor: TaskCursor): SQL {
+export function afterCursor({ key, descending, byKeyAlone }: TaskOrder, cursor: TaskCursor): SQL {
   const beyond = descending ? sql.raw('<') : sql.raw('>');
   if (cursor.value === null) return sql`(${key.expression} is null and ${tasks.id} ${beyond} ${cursor.id}::uuid)`;
+  if (byKeyAlone) return sql`${key.expression} ${beyond} ${key.fromText(cursor.value)}`;
   const pastValue = sql`(${key.expression}, ${tasks.id}) ${beyond} (${key.fromText(cursor.value)}, ${cursor.id}::uuid)`;
   return key.nullable ? sql`(${pastValue} or ${key.expression} is null)` : pastValue;
 }
