@@ -2,8 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 
-/** The built web app (`npm run build:web`, or `npm start`, which builds when sources changed). */
-const DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+/**
+ * The built web app (`npm run build:web`, or `npm start`, which builds when sources changed).
+ * TENANTRY_WEB_DIST points elsewhere: the browser suite serves its own snapshot of the build,
+ * so a rebuild in the working tree during a run cannot change what it tests.
+ */
+const DIST_DIR = process.env.TENANTRY_WEB_DIST ? `${process.env.TENANTRY_WEB_DIST.replace(/\/$/, '')}/` : fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

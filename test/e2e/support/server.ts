@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dropDatabase, ensureDatabaseExists } from '../../../src/db/admin.js';
 import { startServerProcess } from '../../support/server-process.js';
 
@@ -17,7 +21,9 @@ export async function startE2EServer(): Promise<E2EServer> {
     databaseUrl = url.toString();
     await ensureDatabaseExists(databaseUrl);
   }
-  const server = await startServerProcess({ databaseUrl, readyTimeoutMs: 180_000 }).catch(async (error: unknown) => {
+  const webDist = snapshotWebDist();
+  const server = await startServerProcess({ databaseUrl, readyTimeoutMs: 180_000, env: { TENANTRY_WEB_DIST: webDist } }).catch(async (error: unknown) => {
+    rmSync(webDist, { recursive: true, force: true });
     if (databaseUrl) await dropDatabase(databaseUrl);
     throw error;
   });
@@ -27,7 +33,27 @@ export async function startE2EServer(): Promise<E2EServer> {
     output: () => server.output(),
     destroy: async () => {
       await server.destroy();
+      rmSync(webDist, { recursive: true, force: true });
       if (databaseUrl) await dropDatabase(databaseUrl);
     },
   };
+}
+
+const builtDist = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'web', 'dist');
+
+/**
+ * A private copy of web/dist (built by the global setup), so another build in the shared working
+ * tree during the run cannot swap the app under test. Retried while a build is mid-write.
+ */
+function snapshotWebDist(): string {
+  for (let attempt = 0; ; attempt++) {
+    const copy = mkdtempSync(join(tmpdir(), 'tenantry-web-dist-'));
+    cpSync(builtDist, copy, { recursive: true });
+    const index = existsSync(join(copy, 'index.html')) ? readFileSync(join(copy, 'index.html'), 'utf8') : '';
+    const assets = [...index.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
+    if (assets.length > 0 && assets.every((asset) => existsSync(join(copy, asset)))) return copy;
+    rmSync(copy, { recursive: true, force: true });
+    if (attempt >= 5) throw new Error('web/dist is not a complete build: run npm run build:web');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+  }
 }

@@ -37,3 +37,11 @@ export function useRenameOrganization(orgId: string) {
     onSuccess: async () => client.invalidateQueries({ queryKey: organizationsQuery.queryKey }),
   });
 }
+
+/** What the organization uses against its plan's limits (readable by every member). */
+export function useUsage(orgId: string) {
+  return useQuery({
+    queryKey: ['orgs', orgId, 'usage'],
+    queryFn: async () => unwrap(api.GET('/api/v1/orgs/{orgId}/usage', { params: { path: { orgId } } })),
+  });
+}
