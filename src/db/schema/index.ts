@@ -6,3 +6,4 @@ export * from './audit.js';
 export * from './work.js';
 export * from './ai-integrations.js';
 export * from './auth-events.js';
+export * from './sprint-history.js';
