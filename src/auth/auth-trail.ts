@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { TenantryError } from '../errors.js';
 import type { Database } from '../db/connection.js';
 import type { AppEnv } from '../http/env.js';
 import { type Auth, CLIENT_ADDRESS_HEADER } from './auth.js';
@@ -19,8 +18,9 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
   const path = c.req.path;
   const signingIn = c.req.method === 'POST' && path.endsWith('/sign-in/email');
   const signingOut = c.req.method === 'POST' && path.endsWith('/sign-out');
-  if (c.req.method === 'POST' && path.endsWith('/update-user')) await requireValidProfile(c.req.raw.clone());
-  const refused = await guardOrganizationEndpoint(c.req.raw, auth, db);
+  const refused =
+    (c.req.method === 'POST' && path.endsWith('/update-user') ? await invalidProfile(c.req.raw.clone()) : null) ??
+    (await guardOrganizationEndpoint(c.req.raw, auth, db));
   if (refused) return refused;
 
   const { ipAddress, userAgent } = c.var.client;
@@ -72,19 +72,20 @@ function withClientAddress(request: Request, ipAddress: string | null): Request 
 
 /**
  * Better Auth hands update-user fields to the database unchecked, so a null or non-string name
- * surfaced as a 500. Our columns' rules, checked at the edge instead.
+ * surfaced as a 500. Our columns' rules, checked at the edge instead, refused in its shape.
  */
 const ProfileUpdate = z.looseObject({
   name: z.string().trim().min(1).max(200).optional(),
   image: z.string().max(2048).nullable().optional(),
 });
 
-async function requireValidProfile(request: Request): Promise<void> {
+async function invalidProfile(request: Request): Promise<Response | null> {
   const parsed = ProfileUpdate.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
-    throw new TenantryError('validation_failed', `invalid profile: ${fields.map((f) => f.path).join(', ')}`, fields);
+    return authErrorResponse(400, 'VALIDATION_ERROR', `invalid profile: ${fields.map((f) => f.path).join(', ')}`);
   }
+  return null;
 }
 
 async function emailOf(request: Request): Promise<string | null> {
