@@ -67,7 +67,7 @@ describe('getting started', () => {
 
 describe('projects, invitations and roles', () => {
   it('creates, lists, archives and unarchives projects, edits their settings, invites a viewer who sees no write control', async () => {
-    const owner = await e2e.newPage();
+    const owner = await e2e.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
     await signUp(owner, e2e.baseUrl, newPerson('owner'));
     const slug = await createOrganization(owner, `Projects ${Date.now()}`);
 
@@ -116,7 +116,9 @@ describe('projects, invitations and roles', () => {
     await owner.getByRole('region', { name: 'Invitations' }).getByLabel('Email').fill(viewerPerson.email);
     await owner.getByLabel('Role', { exact: true }).selectOption('viewer');
     await owner.getByRole('button', { name: 'Create invitation' }).click();
-    const link = (await owner.locator('.notice code').textContent()) ?? '';
+    await owner.getByRole('status').filter({ hasText: 'Send them this link' }).getByRole('button', { name: 'Copy link' }).click();
+    await owner.getByText('Copied.').waitFor();
+    const link = await owner.evaluate<string>('navigator.clipboard.readText()');
     expect(link).toMatch(new RegExp(`^${e2e.baseUrl}/invitations/[0-9a-f-]{36}$`));
     await owner.getByRole('list', { name: 'Pending invitations' }).getByText(viewerPerson.email).waitFor();
     await axeCheck(owner, 'organization settings');
