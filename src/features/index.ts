@@ -17,6 +17,7 @@ import { projectMemberRoutes } from './project-members/routes.js';
 import { projectPromptRoutes } from './project-prompts/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { restoreRoutes } from './restore/routes.js';
+import { sprintReportRoutes } from './sprint-reports/routes.js';
 import { sprintRoutes } from './sprints/routes.js';
 import { subscriptionRoutes } from './subscriptions/routes.js';
 import { taskHistoryRoutes } from './task-history/routes.js';
@@ -40,6 +41,7 @@ export function tenantFeatureRoutes(deps: RouterDeps) {
     taskHistoryRoutes(deps),
     epicRoutes(deps),
     sprintRoutes(deps),
+    sprintReportRoutes(deps),
     commentRoutes(deps),
     aiProviderRoutes(deps),
     aiGenerationRoutes(deps),
