@@ -639,6 +639,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/sprints/{id}/burndown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sprint's remaining and completed points per day, with scope changes and the ideal line (every member; from the task history) */
+        get: operations["getSprintBurndown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/projects/{projectId}/velocity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Committed and completed points of the project's last completed sprints, newest first (every member) */
+        get: operations["getProjectVelocity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/tasks/{taskId}/comments": {
         parameters: {
             query?: never;
@@ -848,7 +882,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Forecast the delivery date by Monte Carlo simulation of the project's own throughput (409 without history) */
+        /** Forecast the delivery date by Monte Carlo simulation of the project's own throughput since it began (409 with nothing left to do) */
         post: operations["forecastDelivery"];
         delete?: never;
         options?: never;
@@ -2902,6 +2936,53 @@ export interface components {
              */
             moveUnfinishedTo: "backlog" | string;
         };
+        SprintBurndown: {
+            sprint: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: date */
+                startDate: string | null;
+                /** Format: date */
+                endDate: string | null;
+                /** @enum {string} */
+                status: "planning" | "active" | "completed";
+            };
+            /** @enum {string} */
+            unit: "points";
+            days: components["schemas"]["BurndownDay"][];
+            totals: {
+                committed: number;
+                scope: number;
+                completed: number;
+                remaining: number;
+                scopeAdded: number;
+                scopeRemoved: number;
+            };
+        };
+        BurndownDay: {
+            /** Format: date */
+            date: string;
+            remaining: number;
+            completed: number;
+            scopeAdded: number;
+            scopeRemoved: number;
+            ideal: number;
+        };
+        ProjectVelocity: {
+            items: components["schemas"]["VelocitySprint"][];
+        };
+        VelocitySprint: {
+            /** Format: uuid */
+            sprintId: string;
+            name: string;
+            /** Format: date */
+            startDate: string | null;
+            /** Format: date */
+            endDate: string | null;
+            committed: number;
+            completed: number;
+        };
         CommentPage: {
             items: components["schemas"]["Comment"][];
             nextCursor: string | null;
@@ -3244,6 +3325,15 @@ export interface components {
             summary?: string;
         } & {
             [key: string]: unknown;
+        };
+        InsufficientHistory: {
+            /** @enum {boolean} */
+            insufficientHistory: true;
+            reason: string;
+            weeksOfHistory: number;
+            completedTasks: number;
+            minimumWeeks: number;
+            minimumCompletedTasks: number;
         };
         DeliveryForecastRequest: {
             /** @default 12 */
@@ -7861,6 +7951,147 @@ export interface operations {
             };
         };
     };
+    getSprintBurndown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The daily series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SprintBurndown"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProjectVelocity: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Project id */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per completed sprint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectVelocity"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTaskComments: {
         parameters: {
             query?: {
@@ -9679,6 +9910,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Too little history to forecast from: why, and nothing stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientHistory"];
+                };
+            };
             /** @description The stored forecast */
             201: {
                 headers: {
