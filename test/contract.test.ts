@@ -159,7 +159,7 @@ describe('the API contract (/openapi.json)', () => {
   it('answers every operation with a body its schema describes, successes and errors alike', async () => {
     const validate = validatorFor(document);
     const resolve = (ref: string) => document.components.schemas[ref.replace('#/components/schemas/', '')] ?? {};
-    const { organizationId, actors } = h.tenantA;
+    const { slug, actors } = h.tenantA;
     /** Ids of what was created, by collection (`projects`); people are the viewer, whom the owner may manage. */
     const ids = new Map<string, string>([['members', actors.viewer.userId]]);
     const idFor = (field: string) => {
@@ -172,7 +172,8 @@ describe('the API contract (/openapi.json)', () => {
       const segments = path.split('/');
       const filled = segments.map((segment, index) => {
         if (!segment.startsWith('{')) return segment;
-        if (segment === '{orgId}') return organizationId;
+        // The slug, not the id: every operation must take either (the id is what other tests use).
+        if (segment === '{orgId}') return slug;
         const named = /^\{(\w+)Id\}$/.exec(segment)?.[1];
         const collection = named && named !== 'user' ? `${named}s` : segments[index - 1] ?? '';
         return ids.get(collection) ?? null;
