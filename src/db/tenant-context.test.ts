@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase, engine } from '../../test/support/database.js';
 import { migrate } from './migrator/runner.js';
-import { withTenant } from './tenant-context.js';
+import { runAsClient, withTenant } from './tenant-context.js';
 
 const orgA = '00000000-0000-4000-8000-00000000000a';
 const orgB = '00000000-0000-4000-8000-00000000000b';
@@ -61,6 +61,29 @@ describe('withTenant', () => {
       [orgB],
     );
     expect(audit).toEqual({ actor_user_id: userA, action: 'update', request_id: 'req-1', changed_fields: ['description'] });
+  });
+
+  it("stamps audit rows with the request's client, only inside its transaction", async () => {
+    const stamped = await runAsClient({ ipAddress: '198.51.100.23', userAgent: 'ctx-test/1' }, () =>
+      withTenant(test.db, { organizationId: orgA, userId: userA }, async (tx) => {
+        await tx.execute(sql`update projects set description = 'client' where organization_id = ${orgA}`);
+        return rowsOf(await tx.execute(sql`select current_setting('app.ip_address') as ip, current_setting('app.user_agent') as ua`));
+      }),
+    );
+    expect(stamped).toEqual([{ ip: '198.51.100.23', ua: 'ctx-test/1' }]);
+    const [audit] = await test.db.query(
+      `select host(ip_address) as ip, user_agent from audit_logs
+        where organization_id = $1 and resource_type = 'projects' and action = 'update' and new_values ->> 'description' = 'client'`,
+      [orgA],
+    );
+    expect(audit).toEqual({ ip: '198.51.100.23', user_agent: 'ctx-test/1' });
+    // An explicit context wins, and nothing is carried to the next transaction on the connection.
+    const explicit = await withTenant(test.db, { organizationId: orgA, ipAddress: '2001:db8::1' }, async (tx) =>
+      rowsOf(await tx.execute(sql`select current_setting('app.ip_address') as ip, current_setting('app.user_agent') as ua`)),
+    );
+    expect(explicit).toEqual([{ ip: '2001:db8::1', ua: '' }]);
+    const after = await test.db.query<{ ip: string | null }>(`select current_setting('app.ip_address', true) as ip`);
+    expect(after[0]?.ip ?? '').toBe('');
   });
 
   it('rejects a context that is not a UUID before touching the database', async () => {
