@@ -54,7 +54,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
   });
   app.use('/api/*', except((c) => isAssetUpload(c.req.method, c.req.path), jsonBodyLimit));
   app.use('/api/*', rejectNulCharacters());
-  void limitJsonShape;
+  app.use('/api/*', limitJsonShape());
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
