@@ -306,6 +306,10 @@ describe('the API contract (/openapi.json)', () => {
       const item = await h.app.request(`${projects()}/${crypto.randomUUID()}`, { method: 'POST', headers: { authorization: `Bearer ${h.tenantB.actors.owner.token}` } });
       expect(item.status).toBe(405);
       expect(item.headers.get('allow')).toBe('DELETE, GET, PATCH');
+      const auth = await h.app.request('/api/auth/sign-in/email', { method: 'PUT' });
+      expect(auth.status).toBe(405);
+      expect(auth.headers.get('allow')).toBe('GET, POST');
+      expect(await auth.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
       const unknown = await h.app.request('/api/v1/nothing-here', { method: 'GET' });
       expect(unknown.status).toBe(404);
       expect(unknown.headers.get('allow')).toBeNull();

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { authErrorResponse } from '../auth/auth-error.js';
 import { TenantryError } from '../errors.js';
 import type { AppEnv } from './env.js';
 
@@ -37,11 +38,14 @@ export function allowedMethods(routes: readonly RegisteredRoute[], path: string)
  * app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
  */
 export function notFoundOrMethodNotAllowed(routes: () => readonly RegisteredRoute[]) {
-  return (c: Context<AppEnv>): never => {
+  return (c: Context<AppEnv>): Response => {
     const allow = allowedMethods(routes(), c.req.path);
     // A route that answers this method and still found nothing means the resource is missing.
     if (allow.length === 0 || allow.includes(c.req.method)) throw new TenantryError('not_found', 'no such route');
+    const message = `${c.req.method} is not allowed here; use ${allow.join(', ')}`;
+    // Under /api/auth every error keeps Better Auth's shape, which its client library reads.
+    if (c.req.path.startsWith('/api/auth/')) return authErrorResponse(405, 'METHOD_NOT_ALLOWED', message, { allow: allow.join(', ') });
     c.header('Allow', allow.join(', '));
-    throw new TenantryError('method_not_allowed', `${c.req.method} is not allowed here; use ${allow.join(', ')}`);
+    throw new TenantryError('method_not_allowed', message);
   };
 }
