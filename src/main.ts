@@ -13,10 +13,13 @@ import { openDatabase } from './db/connection.js';
 import { TenantryError } from './errors.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './http/logger.js';
+import { retentionDays, startPurgeSchedule } from './purge/index.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger();
+  // A bad retention period stops start-up here, not the first restore or the daily purge.
+  retentionDays();
   await prepareToServe(config, { seed: config.nodeEnv !== 'production' });
 
   // PGlite allows one process at a time, so the server opens it only after init has closed it.
@@ -29,8 +32,11 @@ async function main(): Promise<void> {
     console.log(`  API reference: ${config.baseUrl}/docs   OpenAPI: ${config.baseUrl}/openapi.json`);
   });
 
+  const stopPurge = startPurgeSchedule(db, logger);
+
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'draining in-flight requests');
+    stopPurge();
     // close() stops accepting connections and calls back once open requests have finished.
     server.close(() => {
       void db.close().then(() => process.exit(0));
