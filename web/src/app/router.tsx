@@ -101,13 +101,46 @@ const taskRoute = createRoute({
 });
 const orgSettingsRoute = createRoute({ getParentRoute: () => orgRoute, path: '/settings', component: OrgSettingsPage });
 
+// Documents, insights and administration (part 2): each screen in its own chunk (Markdown, charts).
+const docsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/docs',
+  validateSearch: (search: Record<string, unknown>): { project?: string; q?: string } => ({
+    ...(typeof search.project === 'string' && search.project ? { project: search.project.toUpperCase() } : {}),
+    ...(typeof search.q === 'string' && search.q.trim() ? { q: search.q } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./routes/docs'), 'DocsPage'),
+});
+const docRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/docs/$key/$slug',
+  component: lazyRouteComponent(() => import('./routes/docs-document'), 'DocumentPage'),
+});
+const insightsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/insights',
+  component: lazyRouteComponent(() => import('./routes/insights'), 'InsightsPage'),
+});
+const aiSettingsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/settings/ai',
+  component: lazyRouteComponent(() => import('./routes/settings-ai'), 'AiSettingsPage'),
+});
+const auditLogRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/settings/audit-log',
+  validateSearch: (search: Record<string, unknown>): { resourceType?: string; actorId?: string; from?: string; to?: string } =>
+    Object.fromEntries(['resourceType', 'actorId', 'from', 'to'].flatMap((name) => (typeof search[name] === 'string' && search[name] ? [[name, search[name]]] : []))),
+  component: lazyRouteComponent(() => import('./routes/settings-audit-log'), 'AuditLogPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   signInRoute,
   signUpRoute,
   invitationRoute,
   newOrganizationRoute,
-  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, taskRoute, orgSettingsRoute]),
+  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, taskRoute, orgSettingsRoute, docsRoute, docRoute, insightsRoute, aiSettingsRoute, auditLogRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,9 +1,13 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { Loading } from '../../components/feedback';
 import { useOrganizations } from '../../features/organizations/api';
 import { OrgSwitcher } from '../../features/organizations/components/org-switcher';
+import { OrgShortcuts } from '../../features/palette/components/shortcuts';
+import { projectsQuery } from '../../features/projects/api';
 import { CurrentOrgProvider } from '../../lib/current-org';
+import { permissionsOf } from '../../lib/permissions';
 import { rememberOrgSlug } from '../../lib/last-org';
 import { NotFoundPage } from './not-found';
 
@@ -15,6 +19,8 @@ export function OrgLayout() {
   const organizations = useOrganizations();
   const navigate = useNavigate();
   const org = organizations.data?.find((candidate) => candidate.slug === orgSlug);
+  // For the command palette's project list (the same cached query as the projects page).
+  const projects = useQuery({ ...projectsQuery(org?.id ?? ''), enabled: org !== undefined });
   useEffect(() => {
     if (org) rememberOrgSlug(org.slug);
   }, [org]);
@@ -34,12 +40,21 @@ export function OrgLayout() {
         <Link to="/$orgSlug/projects" params={{ orgSlug: org.slug }} activeOptions={{ exact: true, includeSearch: false }}>
           Projects
         </Link>
+        <Link to="/$orgSlug/docs" params={{ orgSlug: org.slug }}>
+          Documents
+        </Link>
         <Link to="/$orgSlug/settings" params={{ orgSlug: org.slug }}>
           Settings
         </Link>
         <span className="role-badge">Your role: {org.role}</span>
       </nav>
       <Outlet />
+      <OrgShortcuts
+        orgId={org.id}
+        orgSlug={org.slug}
+        projects={(projects.data ?? []).map((project) => ({ key: project.key, name: project.name, archived: project.archivedAt !== null }))}
+        canWrite={permissionsOf(org.role).write}
+      />
     </CurrentOrgProvider>
   );
 }

@@ -1,3 +1,4 @@
+import { Link } from '@tanstack/react-router';
 import { PageHeader } from '../../components/page';
 import { InvitationsSection } from '../../features/members/components/invitations-section';
 import { MembersSection } from '../../features/members/components/members-section';
@@ -13,6 +14,16 @@ export function OrgSettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
+      <nav className="row section" aria-label="More settings">
+        <Link to="/$orgSlug/settings/ai" params={{ orgSlug: org.slug }}>
+          AI providers and integrations
+        </Link>
+        {can.admin ? (
+          <Link to="/$orgSlug/settings/audit-log" params={{ orgSlug: org.slug }}>
+            Audit log
+          </Link>
+        ) : null}
+      </nav>
       <OrganizationGeneral key={org.id} org={org} can={can} />
       <MembersSection orgId={org.id} can={can} currentUserId={session.data?.user.id} />
       {can.admin ? <InvitationsSection orgId={org.id} can={can} /> : null}

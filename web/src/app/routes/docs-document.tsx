@@ -1,0 +1,40 @@
+import { Link, getRouteApi, useNavigate } from '@tanstack/react-router';
+import { ErrorText, Loading } from '../../components/feedback';
+import { useDocumentBySlug } from '../../features/documents/api';
+import { DocumentView } from '../../features/documents/components/document-view';
+import { useProjectByKey } from '../../features/projects/api';
+import { useCurrentOrg } from '../../lib/current-org';
+import { NotFoundPage } from './not-found';
+
+const route = getRouteApi('/$orgSlug/docs/$key/$slug');
+
+/** `/{orgSlug}/docs/{KEY}/{slug}`: one document of a project (slugs are unique within a project). */
+export function DocumentPage() {
+  const { key, slug } = route.useParams();
+  const { org, can } = useCurrentOrg();
+  const navigate = useNavigate();
+  const { project, ...projects } = useProjectByKey(org.id, key);
+  const found = useDocumentBySlug(org.id, project?.id, slug);
+
+  if (projects.isPending) return <Loading label="Loading the document…" />;
+  if (projects.error) return <ErrorText error={projects.error} />;
+  if (!project || found.missing) return <NotFoundPage />;
+  if (found.error) return <ErrorText error={found.error} />;
+  if (!found.document) return <Loading label="Loading the document…" />;
+  return (
+    <>
+      <p>
+        <Link to="/$orgSlug/docs" params={{ orgSlug: org.slug }} search={{ project: project.key }}>
+          ← Documents of {project.name}
+        </Link>
+      </p>
+      <DocumentView
+        key={found.document.id}
+        orgId={org.id}
+        document={found.document}
+        canWrite={can.write && project.archivedAt === null}
+        onSlugChange={(next) => void navigate({ to: '/$orgSlug/docs/$key/$slug', params: { orgSlug: org.slug, key: project.key, slug: next }, replace: true })}
+      />
+    </>
+  );
+}
