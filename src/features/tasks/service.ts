@@ -147,6 +147,9 @@ export async function moveTask(call: ServiceCall, idOrRef: string, input: MoveTa
     else if (afterGiven === undefined && beforeGiven !== undefined) after = await nearest({ before: beforeGiven });
     else if (afterGiven !== undefined && beforeGiven === undefined) before = await nearest({ after: afterGiven });
     if (after !== null && before !== null && after >= before) throw invalid('beforeId', 'beforeId must come after afterId in the project');
+    // A client's view may be stale: when another task now sits between the two neighbours, the
+    // task goes right after afterId, between it and whatever follows it now (never onto a taken key).
+    if (afterGiven !== undefined && beforeGiven !== undefined) before = await nearest({ after: afterGiven });
     const position = positionBetween(after, before);
     await repository.updateTasks(tx, organizationId, [task.id], { position, ...(input.status ? { status: input.status } : {}) });
     return found(await repository.findTask(tx, organizationId, { id: task.id }), 'task');

@@ -71,6 +71,10 @@ describe('task order: positions and moves', () => {
     // Moving again to the same place is still one valid write.
     expect((await move('ORD-4', { afterId: ids['ORD-3'] })).status).toBe(200);
     expect(await board()).toEqual(['ORD-1', 'ORD-2', 'ORD-3', 'ORD-4']);
+
+    // A stale view: ORD-2 now sits between the neighbours the client saw; the task lands right after afterId.
+    expect((await move('ORD-4', { afterId: ids['ORD-1'], beforeId: ids['ORD-3'] })).status).toBe(200);
+    expect(await board()).toEqual(['ORD-1', 'ORD-4', 'ORD-2', 'ORD-3']);
   });
 
   it('refuses neighbours that are missing, the task itself, in another project or out of order, writing nothing', async () => {
