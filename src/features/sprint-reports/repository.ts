@@ -17,46 +17,56 @@ const doneIn = (sprintId: SQL) => sql`(x.sprint_id = ${sprintId} and not x.delet
 
 /**
  * The sprint's points at the end of each UTC day from `from` to `to`, from task_sprint_states:
- * every task that was ever in the sprint, its state at each day's end (the one span of its
- * timeline that covers that instant), summed. Scope added or removed is each task's change in
- * counted points since the day before, so a task moving in or out, or re-estimated, shows on
- * the day it happened; the first day has none (planning on the start day is the commitment).
+ * every task that was ever in the sprint, its state at each day's end, summed.
+ *
+ * A state covers the days from the one it began on to the day before the next state began (a
+ * state replaced the same day covers none, and states before `from` count from `from`). Each
+ * state that covers a day is a change on its first day: its points minus those of the task's
+ * state the day before. The daily totals are running sums of those changes, so the work grows
+ * with the number of changes, not with tasks × days. Scope added or removed is the positive
+ * or negative changes of a day: a task moving in or out, or re-estimated, shows on the day it
+ * happened; the first day has none (planning on the start day is the commitment).
  */
 export async function burndownDays(tx: Tx, organizationId: string, sprintId: string, from: string, to: string): Promise<DayRow[]> {
   const sprint = sql`${sprintId}::uuid`;
   const result = await tx.execute(sql`
-    with days as (
-      select d::date as day, (d::date + 1)::timestamp at time zone 'UTC' as day_end
-        from generate_series(${from}::date, ${to}::date, interval '1 day') d
-    ),
-    sprint_tasks as (
+    with sprint_tasks as (
       select distinct task_id from task_sprint_states
        where organization_id = ${organizationId} and sprint_id = ${sprint}
     ),
-    spans as (
-      select x.task_id, x.valid_from,
-             lead(x.valid_from) over (partition by x.task_id order by x.valid_from, x.id) as valid_to,
+    states as (
+      select x.task_id, x.valid_from, x.id,
+             greatest((x.valid_from at time zone 'UTC')::date, ${from}::date) as first_day,
+             least((lead(x.valid_from) over (partition by x.task_id order by x.valid_from, x.id) at time zone 'UTC')::date - 1, ${to}::date) as last_day,
              ${pointsIn(sprint)} as points,
-             ${doneIn(sprint)} as done
+             case when ${doneIn(sprint)} then ${pointsIn(sprint)} else 0 end as done_points
         from task_sprint_states x
        where x.organization_id = ${organizationId}
          and x.task_id in (select task_id from sprint_tasks)
-         and x.valid_from < (select max(day_end) from days)
+         and x.valid_from < (${to}::date + 1)::timestamp at time zone 'UTC'
     ),
-    daily as (
-      select d.day, s.points, s.done,
-             s.points - lag(s.points) over (partition by s.task_id order by d.day) as change
-        from days d
-        join spans s on s.valid_from < d.day_end and (s.valid_to is null or s.valid_to >= d.day_end)
+    changes as (
+      select first_day as day,
+             points - coalesce(lag(points) over w, 0) as scope_change,
+             done_points - coalesce(lag(done_points) over w, 0) as done_change
+        from states
+       where first_day <= last_day
+      window w as (partition by task_id order by valid_from, id)
+    ),
+    per_day as (
+      select day, sum(scope_change) as scope_change, sum(done_change) as done_change,
+             sum(greatest(scope_change, 0)) filter (where day > ${from}::date) as added,
+             sum(greatest(-scope_change, 0)) filter (where day > ${from}::date) as removed
+        from changes
+       group by day
     )
     select to_char(d.day, 'YYYY-MM-DD') as date,
-           coalesce(sum(x.points), 0)::int as scope,
-           coalesce(sum(x.points) filter (where x.done), 0)::int as completed,
-           coalesce(sum(greatest(coalesce(x.change, x.points), 0)) filter (where d.day > ${from}::date), 0)::int as scope_added,
-           coalesce(sum(greatest(-x.change, 0)) filter (where d.day > ${from}::date), 0)::int as scope_removed
-      from days d
-      left join daily x on x.day = d.day
-     group by d.day
+           (sum(coalesce(c.scope_change, 0)) over (order by d.day))::int as scope,
+           (sum(coalesce(c.done_change, 0)) over (order by d.day))::int as completed,
+           coalesce(c.added, 0)::int as scope_added,
+           coalesce(c.removed, 0)::int as scope_removed
+      from generate_series(${from}::date, ${to}::date, interval '1 day') as d(day)
+      left join per_day c on c.day = d.day
      order by d.day`);
   return rowsOf<DayRow>(result);
 }
