@@ -38,7 +38,7 @@ export function AiUsageSection({ orgId }: { orgId: string }) {
                   <tr key={month.month}>
                     <th scope="row">{month.month}</th>
                     <td>{number.format(month.tokens)}</td>
-                    <td>{usage.budget ? `${Math.round((month.tokens / usage.budget) * 100)}%` : '—'}</td>
+                    <td>{usage.budget ? `${((month.tokens / usage.budget) * 100).toFixed(1)}%` : '—'}</td>
                     <td>{month.generations}</td>
                     <td>{month.cost.toFixed(2)}</td>
                   </tr>
