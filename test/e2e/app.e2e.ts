@@ -45,8 +45,8 @@ describe('getting started', () => {
     await page.waitForURL(/\/sign-in\?redirect=/);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     // Signing in again goes back to the page that asked for it.
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
+    await page.getByLabel('Email', { exact: true }).fill(person.email);
+    await page.getByLabel('Password', { exact: true }).fill(person.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(new RegExp(`/${slug}/projects$`));
   });
@@ -56,8 +56,8 @@ describe('getting started', () => {
     // The refusal is the point of this test; the browser logs every 401 as a console error.
     e2e.allowConsoleError(/status of 401/);
     await page.goto(`${e2e.baseUrl}/sign-in`);
-    await page.getByLabel('Email').fill('nobody@example.test');
-    await page.getByLabel('Password').fill('wrong password');
+    await page.getByLabel('Email', { exact: true }).fill('nobody@example.test');
+    await page.getByLabel('Password', { exact: true }).fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -72,10 +72,10 @@ describe('projects, invitations and roles', () => {
     const slug = await createOrganization(owner, `Projects ${Date.now()}`);
 
     await owner.getByRole('button', { name: 'New project' }).click();
-    await owner.getByLabel('Project name').fill('Website relaunch');
-    expect(await owner.getByLabel('Key').inputValue()).toBe('WR');
-    await owner.getByLabel('Key').fill('WEB');
-    await owner.getByLabel('Description').fill('The new public website.');
+    await owner.getByLabel('Project name', { exact: true }).fill('Website relaunch');
+    expect(await owner.getByLabel('Key', { exact: true }).inputValue()).toBe('WR');
+    await owner.getByLabel('Key', { exact: true }).fill('WEB');
+    await owner.getByLabel('Description', { exact: true }).fill('The new public website.');
     await owner.getByRole('button', { name: 'Create project' }).click();
     await owner.waitForURL(new RegExp(`/${slug}/projects/WEB$`));
 
@@ -86,8 +86,8 @@ describe('projects, invitations and roles', () => {
 
     // A key that is taken is refused, in words, next to the form.
     await owner.getByRole('button', { name: 'New project' }).click();
-    await owner.getByLabel('Project name').fill('Website two');
-    await owner.getByLabel('Key').fill('WEB');
+    await owner.getByLabel('Project name', { exact: true }).fill('Website two');
+    await owner.getByLabel('Key', { exact: true }).fill('WEB');
     e2e.allowConsoleError(/status of 409/);
     await owner.getByRole('button', { name: 'Create project' }).click();
     await owner.getByRole('alert').waitFor();
@@ -104,8 +104,8 @@ describe('projects, invitations and roles', () => {
 
     await owner.getByRole('link', { name: 'Settings of Website relaunch' }).click();
     await owner.getByRole('heading', { name: 'Website relaunch settings' }).waitFor();
-    await owner.getByLabel('Description').fill('Launch in spring.');
-    await owner.getByLabel('Status').selectOption('active');
+    await owner.getByLabel('Description', { exact: true }).fill('Launch in spring.');
+    await owner.getByLabel('Status', { exact: true }).selectOption('active');
     await owner.getByRole('button', { name: 'Save project' }).click();
     await owner.getByText('Saved.').waitFor();
     await axeCheck(owner, 'project settings');
@@ -113,7 +113,7 @@ describe('projects, invitations and roles', () => {
     // Invite a viewer and hand over the link.
     await owner.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: 'Settings' }).click();
     const viewerPerson = newPerson('viewer');
-    await owner.getByRole('region', { name: 'Invitations' }).getByLabel('Email').fill(viewerPerson.email);
+    await owner.getByRole('region', { name: 'Invitations' }).getByLabel('Email', { exact: true }).fill(viewerPerson.email);
     await owner.getByLabel('Role', { exact: true }).selectOption('viewer');
     await owner.getByRole('button', { name: 'Create invitation' }).click();
     await owner.getByRole('status').filter({ hasText: 'Send them this link' }).getByRole('button', { name: 'Copy link' }).click();
@@ -149,12 +149,12 @@ describe('projects, invitations and roles', () => {
     await owner.reload();
     const members = owner.getByRole('region', { name: 'Members' });
     await members.getByText(viewerPerson.email).waitFor();
-    await members.getByLabel(`Role of ${viewerPerson.name}`).selectOption('member');
+    await members.getByLabel(`Role of ${viewerPerson.name}`, { exact: true }).selectOption('member');
     await owner.waitForLoadState('networkidle');
 
     // Project members: the owner puts the new member on the project.
     await owner.goto(`${e2e.baseUrl}/${slug}/projects/WEB/settings`);
-    await owner.getByLabel('Person').selectOption({ label: viewerPerson.name });
+    await owner.getByLabel('Person', { exact: true }).selectOption({ label: viewerPerson.name });
     await owner.getByRole('button', { name: 'Add to project' }).click();
     await owner.getByRole('region', { name: 'Project members' }).getByText(viewerPerson.email).waitFor();
   });
@@ -165,18 +165,18 @@ describe('projects, invitations and roles', () => {
     const aliceOrg = `Alice Secret ${Date.now()}`;
     const aliceSlug = await createOrganization(alice, aliceOrg);
     await alice.getByRole('button', { name: 'New project' }).click();
-    await alice.getByLabel('Project name').fill('Hidden roadmap');
-    await alice.getByLabel('Key').fill('HID');
+    await alice.getByLabel('Project name', { exact: true }).fill('Hidden roadmap');
+    await alice.getByLabel('Key', { exact: true }).fill('HID');
     await alice.getByRole('button', { name: 'Create project' }).click();
     await alice.waitForURL(/\/projects\/HID$/);
 
     // A second organization of Alice's own: the switcher moves between them.
     await alice.goto(`${e2e.baseUrl}/organizations/new`);
     const secondSlug = await createOrganization(alice, `Alice Side ${Date.now()}`);
-    await alice.getByLabel('Current organization').selectOption(aliceSlug);
+    await alice.getByLabel('Current organization', { exact: true }).selectOption(aliceSlug);
     await alice.waitForURL(new RegExp(`/${aliceSlug}/projects$`));
     await alice.getByRole('link', { name: 'Hidden roadmap', exact: true }).waitFor();
-    await alice.getByLabel('Current organization').selectOption(secondSlug);
+    await alice.getByLabel('Current organization', { exact: true }).selectOption(secondSlug);
     await alice.waitForURL(new RegExp(`/${secondSlug}/projects$`));
 
     // Bob, in his own organization, pastes Alice's URLs.
@@ -215,8 +215,8 @@ describe('on a 390 px phone', () => {
     const slug = await createOrganization(page, `A rather long organization name for a phone ${Date.now()}`);
     await page.getByRole('button', { name: 'New project' }).click();
     await expectNoSidewaysScroll(page);
-    await page.getByLabel('Project name').fill('Phone project');
-    await page.getByLabel('Key').fill('PHO');
+    await page.getByLabel('Project name', { exact: true }).fill('Phone project');
+    await page.getByLabel('Key', { exact: true }).fill('PHO');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.waitForURL(/\/projects\/PHO$/);
     for (const path of [`/${slug}/projects`, `/${slug}/projects/PHO/settings`, `/${slug}/settings`, '/organizations/new', '/no-such/projects']) {
@@ -226,7 +226,7 @@ describe('on a 390 px phone', () => {
       await expectNoSidewaysScroll(page);
     }
     await page.goto(`${e2e.baseUrl}/${slug}/settings`);
-    await page.getByRole('region', { name: 'Invitations' }).getByLabel('Email').fill('someone@example.test');
+    await page.getByRole('region', { name: 'Invitations' }).getByLabel('Email', { exact: true }).fill('someone@example.test');
     await page.getByRole('button', { name: 'Create invitation' }).click();
     await page.locator('.notice code').waitFor();
     await expectNoSidewaysScroll(page);
@@ -264,7 +264,7 @@ describe('with the demo data', () => {
     await consultant.waitForURL(/\/(acme|globex)\/projects$/);
     await consultant.goto(`${e2e.baseUrl}/acme/projects`);
     await consultant.getByRole('link', { name: 'Fleet Control', exact: true }).waitFor();
-    await consultant.getByLabel('Current organization').selectOption('globex');
+    await consultant.getByLabel('Current organization', { exact: true }).selectOption('globex');
     await consultant.waitForURL(/\/globex\/projects$/);
     await consultant.getByRole('link', { name: 'Lab Notebook', exact: true }).waitFor();
     expect(await mainText(consultant)).not.toContain('Fleet Control');

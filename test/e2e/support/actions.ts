@@ -8,8 +8,8 @@ export const DEMO = { acme: ACME_PEOPLE, globex: GLOBEX_PEOPLE };
 /** Signs in through the form, as a person does, and waits until the app has left the sign-in page. */
 export async function signIn(page: Page, baseUrl: string, person: { email: string; password: string }): Promise<void> {
   if (!page.url().includes('/sign-in')) await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
@@ -40,16 +40,16 @@ async function waitForSignUpSlot(): Promise<void> {
 export async function signUp(page: Page, baseUrl: string, person: { name: string; email: string; password: string }): Promise<void> {
   await waitForSignUpSlot();
   if (!page.url().includes('/sign-up')) await page.goto(`${baseUrl}/sign-up`);
-  await page.getByLabel('Name').fill(person.name);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
+  await page.getByLabel('Name', { exact: true }).fill(person.name);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-up'));
 }
 
 /** Creates an organization from the welcome page or /organizations/new; resolves with its slug. */
 export async function createOrganization(page: Page, name: string): Promise<string> {
-  await page.getByLabel('Organization name').fill(name);
+  await page.getByLabel('Organization name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Create organization' }).click();
   await page.waitForURL(/\/[a-z0-9-]+\/projects$/);
   return new URL(page.url()).pathname.split('/')[1]!;
