@@ -93,6 +93,32 @@ const boardRoute = createRoute({
   validateSearch: validateBoardSearch,
   component: lazyRouteComponent(() => import('./routes/board'), 'BoardPage'),
 });
+// Planning screens: the backlog, sprints (charts) and epics, each in its own chunk.
+const backlogRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/backlog',
+  component: lazyRouteComponent(() => import('./routes/backlog'), 'BacklogPage'),
+});
+const sprintsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/sprints',
+  component: lazyRouteComponent(() => import('./routes/sprint'), 'SprintsPage'),
+});
+const sprintRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/sprints/$sprintId',
+  component: lazyRouteComponent(() => import('./routes/sprint'), 'SprintPage'),
+});
+const epicsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/epics',
+  component: lazyRouteComponent(() => import('./routes/epics'), 'EpicsPage'),
+});
+const epicRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/epics/$epicId',
+  component: lazyRouteComponent(() => import('./routes/epics'), 'EpicPage'),
+});
 const projectSettingsRoute = createRoute({ getParentRoute: () => orgRoute, path: '/projects/$key/settings', component: ProjectSettingsPage });
 const taskRoute = createRoute({
   getParentRoute: () => orgRoute,
@@ -140,7 +166,7 @@ const routeTree = rootRoute.addChildren([
   signUpRoute,
   invitationRoute,
   newOrganizationRoute,
-  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, taskRoute, orgSettingsRoute, docsRoute, docRoute, insightsRoute, aiSettingsRoute, auditLogRoute]),
+  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, backlogRoute, sprintsRoute, sprintRoute, epicsRoute, epicRoute, taskRoute, orgSettingsRoute, docsRoute, docRoute, insightsRoute, aiSettingsRoute, auditLogRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -2,6 +2,7 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useCallback } from 'react';
 import { ErrorText, Loading } from '../../components/feedback';
 import { PageHeader } from '../../components/page';
+import { ProjectTabs } from '../../components/project-tabs';
 import { useBoard } from '../../features/board/api';
 import { Board } from '../../features/board/components/board';
 import { FilterBar } from '../../features/board/components/filter-bar';
@@ -33,6 +34,7 @@ export function BoardPage() {
   return (
     <div className="board-page">
       <PageHeader title={`${project.name} (${project.key})`} />
+      <ProjectTabs orgSlug={org.slug} projectKey={project.key} />
       {archived ? <p className="muted">This project is archived: its board is read-only until it is brought back.</p> : null}
       <FilterBar search={search} choices={choices} onChange={setSearch} />
       <ErrorText error={board.error ?? choices.error} />
