@@ -115,6 +115,20 @@ describe('sprint burndown and velocity API', () => {
     expect(someday.totals).toEqual({ committed: 0, scope: 0, completed: 0, remaining: 0, scopeAdded: 0, scopeRemoved: 0 });
   });
 
+  it('runs an active sprint to today, with the ideal line over its planned days', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const running = (await send('POST', `/projects/${projectId}/sprints`, { name: 'Now', startDate: day(-2), endDate: day(5) })).id;
+    await task(`${day(-2)}T00:00:01Z`, { title: 'H', storyPoints: 4, sprintId: running });
+    await send('POST', `/sprints/${running}/start`);
+    const burndown = await get<Burndown>(`/sprints/${running}/burndown`);
+    expect(burndown.days.map((d) => [d.date, d.remaining, d.ideal])).toEqual([
+      [day(-2), 4, 4],
+      [day(-1), 4, 3.43],
+      [day(0), 4, 2.86],
+    ]);
+    expect((await get<Velocity>(`/projects/${projectId}/velocity`)).items.map((s) => s.name)).toEqual(['Sprint 2', 'Sprint 1']);
+  });
+
   it('gives the committed and completed points of the last completed sprints, newest first', async () => {
     expect(await get<Velocity>(`/projects/${projectId}/velocity`)).toEqual({
       items: [
