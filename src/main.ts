@@ -3,6 +3,7 @@
  * and the web app. With no DATABASE_URL everything runs on the embedded PGlite in ./.data. On
  * PostgreSQL a database that is behind is refused with the command to run (see prepareToServe).
  */
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createAuth } from './auth/auth.js';
 import { loadAuthSecret } from './auth/secret.js';
@@ -14,6 +15,7 @@ import { TenantryError } from './errors.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './http/logger.js';
 import { retentionDays, startPurgeSchedule } from './purge/index.js';
+import { LocalDiskBlobStore } from './storage/local-disk.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     console.log(`  API reference: ${config.baseUrl}/docs   OpenAPI: ${config.baseUrl}/openapi.json`);
   });
 
-  const stopPurge = startPurgeSchedule(db, logger);
+  const stopPurge = startPurgeSchedule(db, logger, undefined, { blobStore: new LocalDiskBlobStore(join(config.dataDir, 'blobs')) });
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'draining in-flight requests');

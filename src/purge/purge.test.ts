@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../../test/support/api.js';
+import { LocalDiskBlobStore } from '../storage/local-disk.js';
 import { PURGE_ACTOR, purgeDeleted, startPurgeSchedule } from './index.js';
 
 describe('purge of soft-deleted rows', () => {
@@ -60,7 +63,9 @@ describe('purge of soft-deleted rows', () => {
       expect(await exists(table!, name!), name).toBe(true);
     }
     const trail = await h.test.db.query<{ resource_id: string; actor_user_id: string | null; request_id: string }>(
-      `select resource_id, actor_user_id, request_id from audit_logs where action = 'delete' and organization_id = $1 order by resource_id`,
+      // task_sprint_states (migration 0012) go with their tasks and are audited too; this counts the purged rows themselves.
+      `select resource_id, actor_user_id, request_id from audit_logs
+        where action = 'delete' and organization_id = $1 and resource_type <> 'task_sprint_states' order by resource_id`,
       [h.tenantA.organizationId],
     );
     const purged = [ids.oldProject, ids.oldTask, ids.taskOfOldProject, ids.oldComment, ids.oldDocument].sort();
@@ -89,5 +94,46 @@ describe('purge of soft-deleted rows', () => {
     }
     expect(JSON.parse(logged[0] ?? '{}')).toMatchObject({ msg: 'purged soft-deleted rows past the retention period', purge: { total: 1 } });
     expect(await exists('tasks', 'scheduled')).toBe(false);
+  });
+});
+
+describe('purge of a task with attachments', () => {
+  let h: ApiHarness;
+  afterAll(async () => {
+    await h.destroy();
+  });
+
+  it("takes a purged task's and project's files with them, rows and bytes, and leaves live tasks' files alone", async () => {
+    h = await createApiHarness();
+    const { organizationId, actors } = h.tenantA;
+    const post = async <T>(path: string, body: unknown) => (await (await h.request(actors.member, 'POST', `/api/v1/orgs/${organizationId}${path}`, body)).json()) as T;
+    const attach = async (projectId: string, taskId: string) => {
+      const response = await h.app.request(`/api/v1/orgs/${organizationId}/projects/${projectId}/assets?fileName=log.txt&taskId=${taskId}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${actors.member.token}`, 'content-type': 'text/plain' },
+        body: 'bytes',
+      });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const project = await post<{ id: string }>('/projects', { name: 'Purged files', key: 'PURGED' });
+    const doomedProject = await post<{ id: string }>('/projects', { name: 'Doomed', key: 'DOOMED' });
+    const [oldTask, liveTask, taskOfDoomedProject] = [
+      await post<{ id: string }>(`/projects/${project.id}/tasks`, { title: 'old' }),
+      await post<{ id: string }>(`/projects/${project.id}/tasks`, { title: 'live' }),
+      await post<{ id: string }>(`/projects/${doomedProject.id}/tasks`, { title: 'goes with its project' }),
+    ];
+    const gone = [await attach(project.id, oldTask.id), await attach(doomedProject.id, taskOfDoomedProject.id)];
+    const kept = await attach(project.id, liveTask.id);
+    await h.test.db.query(`update tasks set deleted_at = now() - interval '40 days' where id = $1`, [oldTask.id]);
+    await h.test.db.query(`update projects set deleted_at = now() - interval '40 days' where id = $1`, [doomedProject.id]);
+
+    await purgeDeleted(h.test.db, { blobStore: new LocalDiskBlobStore(join(h.dataDir, 'blobs')) });
+
+    const file = (assetId: string) => existsSync(join(h.dataDir, 'blobs', organizationId, assetId));
+    const rows = await h.test.db.query<{ id: string }>('select id from project_assets where organization_id = $1', [organizationId]);
+    expect(rows.map((row) => row.id)).toEqual([kept]);
+    expect(gone.map(file)).toEqual([false, false]);
+    expect(file(kept)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import { withPlatform, withTenant } from '../db/tenant-context.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import { retentionDays } from './retention.js';
 
 /**
@@ -11,6 +12,12 @@ import { retentionDays } from './retention.js';
  */
 export const PURGE_ORDER = ['comments', 'tasks', 'epics', 'documents', 'gaps', 'project_assets', 'projects'] as const;
 export type PurgeTable = (typeof PURGE_ORDER)[number];
+
+/**
+ * Tables whose rows take project files with them (on delete cascade), and the files' column
+ * naming them: the purge removes those files' bytes once the rows are gone.
+ */
+const FILES_OF: Partial<Record<PurgeTable, 'task_id' | 'project_id'>> = { tasks: 'task_id', projects: 'project_id' };
 
 /** Rows per transaction: short transactions keep locks brief on a busy server. */
 const BATCH = 500;
@@ -25,6 +32,8 @@ export type PurgeOptions = {
   dryRun?: boolean;
   now?: Date;
   onProgress?: (line: string) => void;
+  /** Where uploaded files live: the bytes of files purged with their task or project go too. */
+  blobStore?: BlobStore;
 };
 
 export type PurgeSummary = {
@@ -50,7 +59,7 @@ export async function purgeDeleted(db: Database, options: PurgeOptions = {}): Pr
   report(`${dryRun ? 'Dry run: would purge' : 'Purging'} rows soft-deleted before ${cutoff.toISOString()} (${days} days)`);
   const tables: PurgeSummary['tables'] = [];
   for (const table of PURGE_ORDER) {
-    const rows = dryRun ? await countDeleted(db, table, cutoff) : await deleteInBatches(db, table, cutoff, report);
+    const rows = dryRun ? await countDeleted(db, table, cutoff) : await deleteInBatches(db, table, cutoff, report, options.blobStore);
     report(`  ${table.padEnd(15)} ${String(rows).padStart(8)} ${dryRun ? 'would go' : 'purged'}`);
     tables.push({ table, rows });
   }
@@ -70,28 +79,37 @@ async function countDeleted(db: Database, table: PurgeTable, cutoff: Date): Prom
  * Deletes organization by organization, in that tenant's context: a delete that cascades runs
  * the children's audit trigger as the table owner, which RLS binds to the current tenant.
  */
-async function deleteInBatches(db: Database, table: PurgeTable, cutoff: Date, report: (line: string) => void): Promise<number> {
+async function deleteInBatches(db: Database, table: PurgeTable, cutoff: Date, report: (line: string) => void, blobStore?: BlobStore): Promise<number> {
   const organizations = await withPlatform(db, { requestId: PURGE_ACTOR }, async (tx) =>
     rowsOf<{ organization_id: string }>(
       await tx.execute(sql`select distinct organization_id from ${sql.identifier(table)} where deleted_at < ${cutoff.toISOString()}`),
     ),
   );
+  const filesColumn = FILES_OF[table];
   let purged = 0;
   for (const { organization_id: organizationId } of organizations) {
     for (;;) {
-      const result = await withTenant(db, { organizationId, requestId: PURGE_ACTOR }, (tx) =>
-        tx.execute(sql`
-          with doomed as (
+      const { deleted, files } = await withTenant(db, { organizationId, requestId: PURGE_ACTOR }, async (tx) => {
+        const doomed = rowsOf<{ id: string }>(
+          await tx.execute(sql`
             select id from ${sql.identifier(table)}
              where organization_id = ${organizationId} and deleted_at < ${cutoff.toISOString()}
              limit ${BATCH}
-               for update skip locked
-          )
-          delete from ${sql.identifier(table)} t using doomed d
-           where t.organization_id = ${organizationId} and t.id = d.id
-          returning 1`),
-      );
-      const deleted = rowsOf<unknown>(result).length;
+               for update skip locked`),
+        ).map((row) => row.id);
+        if (doomed.length === 0) return { deleted: 0, files: [] };
+        const ids = sql`(${sql.join(doomed.map((id) => sql`${id}::uuid`), sql`, `)})`;
+        // Read before the delete: the cascade takes these rows in the same statement.
+        const files = filesColumn
+          ? rowsOf<{ id: string }>(
+              await tx.execute(sql`select id from project_assets where organization_id = ${organizationId} and ${sql.identifier(filesColumn)} in ${ids}`),
+            ).map((row) => row.id)
+          : [];
+        await tx.execute(sql`delete from ${sql.identifier(table)} where organization_id = ${organizationId} and id in ${ids}`);
+        return { deleted: doomed.length, files };
+      });
+      // Only once the rows are gone for good: a failed batch keeps its files whole.
+      for (const assetId of files) await blobStore?.delete({ organizationId, assetId });
       purged += deleted;
       if (deleted < BATCH) break;
       report(`  ${table}: ${purged} so far`);

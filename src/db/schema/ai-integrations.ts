@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { bytea, fk, timestamps, timestamptz, uniqueKey } from './common.js';
 import { memberReference, tenantColumns, tenantKeys } from './organizations.js';
-import { projects } from './work.js';
+import { projects, tasks } from './work.js';
 
 /** File metadata only; the bytes live in a blob store under storage_key. */
 export const projectAssets = pgTable(
@@ -23,6 +23,8 @@ export const projectAssets = pgTable(
   {
     ...tenantColumns,
     projectId: uuid('project_id').notNull(),
+    /** The task the file is attached to (migration 0013); null for a file of the project alone. */
+    taskId: uuid('task_id'),
     uploadedById: uuid('uploaded_by_id'),
     fileName: text('file_name').notNull(),
     contentType: text('content_type').notNull(),
@@ -40,6 +42,9 @@ export const projectAssets = pgTable(
     memberReference(t.organizationId, t.uploadedById, 'set null'),
     index('project_assets_organization_id_project_id_idx').on(t.organizationId, t.projectId),
     index('project_assets_organization_id_uploaded_by_id_idx').on(t.organizationId, t.uploadedById),
+    // A purged task takes its attachments with it (the purge removes their bytes).
+    fk([t.organizationId, t.taskId], [tasks.organizationId, tasks.id], 'cascade'),
+    index('project_assets_organization_id_task_id_idx').on(t.organizationId, t.taskId),
   ],
 );
 

@@ -165,3 +165,86 @@ describe('project assets API', () => {
     expect(blobFiles(other)).toEqual([]);
   });
 });
+
+describe('task attachments', () => {
+  let h: ApiHarness;
+  let projectId: string;
+  let otherProjectId: string;
+  type Task = { id: string; ref: string };
+  const task = async (project: string, title: string) => {
+    const { organizationId, actors } = h.tenantA;
+    return (await (await h.request(actors.member, 'POST', `/api/v1/orgs/${organizationId}/projects/${project}/tasks`, { title })).json()) as Task;
+  };
+  const project = async (name: string, key: string) => {
+    const { organizationId, actors } = h.tenantA;
+    return ((await (await h.request(actors.member, 'POST', `/api/v1/orgs/${organizationId}/projects`, { name, key })).json()) as { id: string }).id;
+  };
+  beforeAll(async () => {
+    h = await createApiHarness();
+    projectId = await project('Attach', 'ATT');
+    otherProjectId = await project('Elsewhere', 'ELSE');
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+  const path = (rest = '') => `/api/v1/orgs/${h.tenantA.organizationId}/projects/${projectId}/assets${rest}`;
+  const upload = (query: string, bytes: string) =>
+    h.app.request(`${path()}?${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.tenantA.actors.member.token}`, 'content-type': 'text/plain' },
+      body: bytes,
+    });
+  const blobFiles = () => {
+    const folder = join(h.dataDir, 'blobs', h.tenantA.organizationId);
+    return existsSync(folder) ? readdirSync(folder).sort() : [];
+  };
+  const assetRows = () => h.test.db.query('select * from project_assets order by id');
+  const listed = async (query: string) =>
+    ((await (await h.request(h.tenantA.actors.viewer, 'GET', `${path()}?${query}`)).json()) as { items: (Asset & { taskId: string | null })[] }).items;
+
+  it('attaches a file to a task named by id or reference, keeps the real name, and lists a task’s files', async () => {
+    const first = await task(projectId, 'First');
+    const second = await task(projectId, 'Second');
+    const byId = await upload(`fileName=report.pdf&taskId=${first.id}`, 'one');
+    expect(byId.status, await byId.clone().text()).toBe(201);
+    const attached = (await byId.json()) as Asset & { taskId: string };
+    expect(attached).toMatchObject({ fileName: 'report.pdf', taskId: first.id });
+    const byRef = (await (await upload(`fileName=notes.txt&taskId=${second.ref.toLowerCase()}`, 'two')).json()) as Asset & { taskId: string };
+    expect(byRef).toMatchObject({ fileName: 'notes.txt', taskId: second.id });
+    const loose = (await (await upload('fileName=plan.txt', 'three')).json()) as Asset & { taskId: string | null };
+    expect(loose.taskId).toBeNull();
+
+    expect((await listed(`taskId=${first.id}`)).map((a) => a.id)).toEqual([attached.id]);
+    expect((await listed(`taskId=${second.ref}`)).map((a) => a.id)).toEqual([byRef.id]);
+    expect((await listed('')).map((a) => a.id).sort()).toEqual([attached.id, byRef.id, loose.id].sort());
+    const content = await h.request(h.tenantA.actors.viewer, 'GET', path(`/${attached.id}/content`));
+    expect(content.headers.get('content-disposition')).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
+  });
+
+  it('refuses a task of another project, a deleted, missing or foreign task, naming taskId, and writes nothing', async () => {
+    const { organizationId, actors } = h.tenantA;
+    const elsewhere = await task(otherProjectId, 'Not here');
+    const deleted = await task(projectId, 'Gone');
+    expect((await h.request(actors.member, 'DELETE', `/api/v1/orgs/${organizationId}/tasks/${deleted.id}`)).status).toBe(204);
+    const foreignProject = (await (
+      await h.request(h.tenantB.actors.owner, 'POST', `/api/v1/orgs/${h.tenantB.organizationId}/projects`, { name: 'Theirs', key: 'THEIRS' })
+    ).json()) as { id: string };
+    const foreign = (await (
+      await h.request(h.tenantB.actors.owner, 'POST', `/api/v1/orgs/${h.tenantB.organizationId}/projects/${foreignProject.id}/tasks`, { title: 'Theirs' })
+    ).json()) as Task;
+    const rows = await assetRows();
+    const files = blobFiles();
+    for (const taskId of [elsewhere.id, elsewhere.ref, deleted.id, deleted.ref, foreign.id, crypto.randomUUID(), 'ATT-999']) {
+      for (const response of [await upload(`fileName=x.txt&taskId=${taskId}`, 'x'), await h.request(actors.viewer, 'GET', `${path()}?taskId=${taskId}`)]) {
+        expect(response.status, taskId).toBe(400);
+        const body = (await response.json()) as { error: { code: string; details: { path: string }[] } };
+        expect(body.error.code).toBe('validation_failed');
+        expect(body.error.details.map((d) => d.path)).toEqual(['taskId']);
+      }
+    }
+    const malformed = await upload('fileName=x.txt&taskId=not-a-task', 'x');
+    expect(malformed.status).toBe(400);
+    expect(await assetRows()).toEqual(rows);
+    expect(blobFiles()).toEqual(files);
+  });
+});

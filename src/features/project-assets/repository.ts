@@ -1,5 +1,5 @@
 import { type SQL, and, asc, eq, gt, isNull } from 'drizzle-orm';
-import { projectAssets, projects } from '../../db/schema/index.js';
+import { projectAssets, projects, tasks } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 /** Every column a client may see: not the internal storage key, not the soft-delete marker. */
@@ -7,6 +7,7 @@ const visible = {
   id: projectAssets.id,
   organizationId: projectAssets.organizationId,
   projectId: projectAssets.projectId,
+  taskId: projectAssets.taskId,
   uploadedById: projectAssets.uploadedById,
   fileName: projectAssets.fileName,
   contentType: projectAssets.contentType,
@@ -28,12 +29,18 @@ export async function listAssets(
   tx: Tx,
   organizationId: string,
   projectId: string,
-  filter: { afterId: string | null; limit: number },
+  filter: { afterId: string | null; limit: number; taskId?: string },
 ): Promise<AssetView[]> {
   return tx
     .select(visible)
     .from(projectAssets)
-    .where(and(liveInProject(organizationId, projectId), filter.afterId ? gt(projectAssets.id, filter.afterId) : undefined))
+    .where(
+      and(
+        liveInProject(organizationId, projectId),
+        filter.taskId ? eq(projectAssets.taskId, filter.taskId) : undefined,
+        filter.afterId ? gt(projectAssets.id, filter.afterId) : undefined,
+      ),
+    )
     .orderBy(asc(projectAssets.id))
     .limit(filter.limit + 1);
 }
@@ -45,6 +52,22 @@ export async function findAsset(tx: Tx, organizationId: string, projectId: strin
     .innerJoin(projects, ofLiveProject)
     .where(and(liveInProject(organizationId, projectId), eq(projectAssets.id, id)));
   return row;
+}
+
+/** The id of a live task of this project, named by id or by reference (key in any case). */
+export async function findTaskOfProject(
+  tx: Tx,
+  organizationId: string,
+  projectId: string,
+  lookup: { id: string } | { key: string; number: number },
+): Promise<string | undefined> {
+  const which = 'id' in lookup ? eq(tasks.id, lookup.id) : and(eq(projects.key, lookup.key.toUpperCase()), eq(tasks.number, lookup.number));
+  const [row] = await tx
+    .select({ id: tasks.id })
+    .from(tasks)
+    .innerJoin(projects, and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId)))
+    .where(and(eq(tasks.organizationId, organizationId), eq(tasks.projectId, projectId), isNull(tasks.deletedAt), which));
+  return row?.id;
 }
 
 export async function insertAsset(

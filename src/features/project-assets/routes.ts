@@ -81,7 +81,7 @@ export function projectAssetRoutes({ db, dataDir, blobStore, maxUploadBytes = DE
     })
     .openapi(upload, async (c) => {
       const asset = await service.uploadAsset(call(c), storage, c.req.valid('param').projectId, {
-        fileName: c.req.valid('query').fileName,
+        ...c.req.valid('query'),
         contentType: contentTypeOf(c.req.header('content-type')),
         declaredBytes: declaredBytesOf(c.req.header('content-length')),
         body: c.req.raw.body,

@@ -5,7 +5,9 @@ import { type BlobStore, storageKeyOf } from '../../storage/blob-store.js';
 import { measureBody } from '../../storage/measured-body.js';
 import { assertWithinStorageLimit } from '../plans/storage-limit.js';
 import { requireLiveProject } from '../shared/live-project.js';
+import type { Tx } from '../../db/tenant-context.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import { taskLookup } from '../tasks/service.js';
 import * as repository from './repository.js';
 import type { AssetListFilter } from './schemas.js';
 
@@ -13,6 +15,8 @@ export type AssetStorage = { blobStore: BlobStore; maxUploadBytes: number };
 
 export type Upload = {
   fileName: string;
+  /** Id or reference (ACME-7) of the task the file is attached to. */
+  taskId?: string;
   contentType: string;
   /** Content-Length when the client sent one: checked up front, and the stream is counted anyway. */
   declaredBytes: number | null;
@@ -21,13 +25,27 @@ export type Upload = {
 
 const tooLarge = (limit: number) => new TenantryError('payload_too_large', `files are limited to ${limit} bytes`, { limit });
 
+/**
+ * The id of the live task of this project that `taskId` names. Anything else is the caller's
+ * mistake in that field (400 naming it), whether the task is missing, deleted, in another
+ * project or in another tenant, so the answer tells nothing about other tenants.
+ */
+async function requireTaskOfProject(tx: Tx, organizationId: string, projectId: string, taskId: string): Promise<string> {
+  const id = await repository.findTaskOfProject(tx, organizationId, projectId, taskLookup(taskId));
+  if (id === undefined) {
+    throw new TenantryError('validation_failed', 'invalid query: taskId', [{ path: 'taskId', message: 'no live task of this project has this id or reference' }]);
+  }
+  return id;
+}
+
 export async function listAssets(call: ServiceCall, projectId: string, filter: AssetListFilter) {
   requirePermission(call, 'read');
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
     await requireLiveProject(tx, organizationId, projectId);
-    return repository.listAssets(tx, organizationId, projectId, { afterId, limit: filter.limit });
+    const taskId = filter.taskId === undefined ? undefined : await requireTaskOfProject(tx, organizationId, projectId, filter.taskId);
+    return repository.listAssets(tx, organizationId, projectId, { afterId, limit: filter.limit, taskId });
   });
   return toPage(rows, filter.limit);
 }
@@ -49,6 +67,7 @@ export async function uploadAsset(call: ServiceCall, storage: AssetStorage, proj
   // Refuse early what will be refused anyway, before receiving a single byte.
   await inTenant(call, async (tx) => {
     await requireLiveProject(tx, organizationId, projectId);
+    if (upload.taskId !== undefined) await requireTaskOfProject(tx, organizationId, projectId, upload.taskId);
     if (upload.declaredBytes !== null) await assertWithinStorageLimit(tx, organizationId, upload.declaredBytes);
   });
 
@@ -60,10 +79,13 @@ export async function uploadAsset(call: ServiceCall, storage: AssetStorage, proj
   try {
     return await inTenant(call, async (tx) => {
       await requireLiveProject(tx, organizationId, projectId);
+      // Again: the task may have been deleted while the bytes arrived.
+      const taskId = upload.taskId === undefined ? null : await requireTaskOfProject(tx, organizationId, projectId, upload.taskId);
       await assertWithinStorageLimit(tx, organizationId, sizeBytes);
       return repository.insertAsset(tx, organizationId, {
         id,
         projectId,
+        taskId,
         uploadedById: userId,
         fileName: upload.fileName,
         contentType: upload.contentType,
