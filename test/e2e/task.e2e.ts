@@ -128,14 +128,16 @@ describe('the task page', () => {
     const bytes = Buffer.from('calibration log\nline two\n');
     done = saved(page, 'POST');
     await page.getByLabel('Attach a file').setInputFiles({ name: 'calibration.txt', mimeType: 'text/plain', buffer: bytes });
-    expect((await done).status()).toBe(201);
+    const uploaded = await done;
+    expect(uploaded.status()).toBe(201);
+    expect(await uploaded.json()).toMatchObject({ fileName: 'calibration.txt', taskId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const link = page.getByRole('link', { name: 'calibration.txt' });
     await link.waitFor();
     const downloading = page.waitForEvent('download');
     await link.click();
     const download = await downloading;
-    // The server names the file as stored, with the task's reference in front (see useAttachments).
-    expect(download.suggestedFilename()).toBe('[ACME-2] calibration.txt');
+    // Attached through the task column (migration 0013): the file keeps its own name.
+    expect(download.suggestedFilename()).toBe('calibration.txt');
     expect(await readFile(await download.path())).toEqual(bytes);
     done = saved(page, 'DELETE');
     await page.getByRole('button', { name: 'Delete calibration.txt' }).click();

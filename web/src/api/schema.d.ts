@@ -3394,6 +3394,8 @@ export interface components {
             /** Format: uuid */
             projectId: string;
             /** Format: uuid */
+            taskId: string | null;
+            /** Format: uuid */
             uploadedById: string | null;
             fileName: string;
             contentType: string;
@@ -10147,6 +10149,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                /** @description Task id or reference (ACME-7) of a live task of this project */
+                taskId?: string;
             };
             header?: never;
             path: {
@@ -10219,6 +10223,8 @@ export interface operations {
         parameters: {
             query: {
                 fileName: string;
+                /** @description Task id or reference (ACME-7) of a live task of this project */
+                taskId?: string;
             };
             header?: never;
             path: {

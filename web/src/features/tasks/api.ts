@@ -112,25 +112,20 @@ export function useHistory(orgId: string, taskId: string) {
   });
 }
 
-/**
- * A task's attachments. Project files have no task column (adding one needs a migration), so a
- * file belongs to a task by its name: `[ACME-7] report.pdf`. The page shows `report.pdf`.
- */
-export const attachmentPrefix = (task: Task) => `[${task.ref}] `;
-
-const assetsKey = (orgId: string, projectId: string) => ['orgs', orgId, 'projects', projectId, 'assets'] as const;
+/** A task's attachments: the project's files whose `taskId` is the task (migration 0013). */
+const attachmentsKey = (orgId: string, task: Task) => ['orgs', orgId, 'projects', task.projectId, 'assets', { taskId: task.id }] as const;
 
 export function useAttachments(orgId: string, task: Task) {
-  const prefix = attachmentPrefix(task);
   return useQuery({
-    queryKey: assetsKey(orgId, task.projectId),
+    queryKey: attachmentsKey(orgId, task),
     queryFn: async () =>
       allPages((cursor) =>
         unwrap(
-          api.GET('/api/v1/orgs/{orgId}/projects/{projectId}/assets', { params: { path: { orgId, projectId: task.projectId }, query: { limit: 100, cursor } } }),
+          api.GET('/api/v1/orgs/{orgId}/projects/{projectId}/assets', {
+            params: { path: { orgId, projectId: task.projectId }, query: { taskId: task.id, limit: 100, cursor } },
+          }),
         ),
       ),
-    select: (assets) => assets.filter((asset) => asset.fileName.startsWith(prefix)),
   });
 }
 
@@ -140,14 +135,14 @@ export function useUploadAttachment(orgId: string, task: Task) {
     mutationFn: async (file: File) =>
       unwrap(
         api.POST('/api/v1/orgs/{orgId}/projects/{projectId}/assets', {
-          params: { path: { orgId, projectId: task.projectId }, query: { fileName: `${attachmentPrefix(task)}${file.name}`.slice(0, 255) } },
+          params: { path: { orgId, projectId: task.projectId }, query: { fileName: file.name.slice(0, 255), taskId: task.id } },
           // The bytes go as they are: the route takes the raw body and its content type.
           body: file as unknown as string,
           bodySerializer: (body: unknown) => body as BodyInit,
           headers: { 'content-type': file.type || 'application/octet-stream' },
         }),
       ),
-    onSuccess: async () => client.invalidateQueries({ queryKey: assetsKey(orgId, task.projectId) }),
+    onSuccess: async () => client.invalidateQueries({ queryKey: attachmentsKey(orgId, task) }),
   });
 }
 
@@ -156,7 +151,7 @@ export function useDeleteAttachment(orgId: string, task: Task) {
   return useMutation({
     mutationFn: async (assetId: string) =>
       unwrap(api.DELETE('/api/v1/orgs/{orgId}/projects/{projectId}/assets/{id}', { params: { path: { orgId, projectId: task.projectId, id: assetId } } })),
-    onSuccess: async () => client.invalidateQueries({ queryKey: assetsKey(orgId, task.projectId) }),
+    onSuccess: async () => client.invalidateQueries({ queryKey: attachmentsKey(orgId, task) }),
   });
 }
 

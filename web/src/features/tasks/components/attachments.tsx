@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { ErrorText, Loading } from '../../../components/feedback';
 import type { Task } from '../../../lib/task-vocabulary';
-import { attachmentPrefix, downloadUrl, useAttachments, useDeleteAttachment, useUploadAttachment } from '../api';
+import { downloadUrl, useAttachments, useDeleteAttachment, useUploadAttachment } from '../api';
 
 const sizeText = (bytes: number) =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -12,7 +12,6 @@ export function Attachments({ orgId, task, canWrite }: { orgId: string; task: Ta
   const upload = useUploadAttachment(orgId, task);
   const remove = useDeleteAttachment(orgId, task);
   const input = useRef<HTMLInputElement>(null);
-  const prefix = attachmentPrefix(task);
 
   const onPick = (event: React.ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -32,7 +31,7 @@ export function Attachments({ orgId, task, canWrite }: { orgId: string; task: Ta
       {attachments.data && attachments.data.length === 0 ? <p className="muted">No files attached.</p> : null}
       <ul className="attachment-list">
         {attachments.data?.map((asset) => {
-          const name = asset.fileName.slice(prefix.length);
+          const name = asset.fileName;
           return (
             <li key={asset.id}>
               <a href={downloadUrl(orgId, asset)} download={name}>
