@@ -39,7 +39,7 @@ describe('the distribution plan of the migrated schema', () => {
     const kinds = steps.map((s) => s.kind);
     expect(kinds.lastIndexOf('reference')).toBeLessThan(kinds.indexOf('distributed'));
     expect(steps.filter((s) => s.kind === 'reference').map((s) => s.table).sort()).toEqual([
-      'accounts', 'auth_events', 'features', 'organizations', 'plan_features', 'sessions', 'subscription_plans',
+      'accounts', 'auth_events', 'features', 'organizations', 'plan_features', 'sessions', 'sign_in_failures', 'subscription_plans',
       'templates', 'user_profiles', 'users', 'verifications',
     ]);
   });

@@ -28,6 +28,7 @@ const SET_NULL_KEYS_BY_TABLE = {
   project_assets: 1,
   project_prompts: 1,
   projects: 2,
+  task_sprint_states: 1,
   tasks: 4,
 };
 

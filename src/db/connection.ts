@@ -150,7 +150,8 @@ function connectionError(error: unknown, location: string): TenantryError {
   const state = sqlState(error);
   const reason = error instanceof Error ? error.message : String(error);
   if (state === '3D000') {
-    return new TenantryError('database_unreachable', `database does not exist at ${location} (run: tenantry db init)`);
+    // The driver's error stays the cause, so callers can still tell a missing database (3D000) apart.
+    return Object.assign(new TenantryError('database_unreachable', `database does not exist at ${location} (run: tenantry db init)`), { cause: error });
   }
   if (state === '28P01' || state === '28000') {
     return new TenantryError('database_permission', `PostgreSQL refused the login at ${location}: ${reason}`);

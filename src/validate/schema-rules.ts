@@ -26,8 +26,11 @@ const TRIGGER_EVENTS = { INSERT: 4, DELETE: 8, UPDATE: 16 } as const;
 /** tgenabled: 'O' fires in normal sessions, 'A' always; 'R' only on replicas, 'D' never. */
 const FIRES_NORMALLY = new Set(['O', 'A']);
 
-/** The trail itself: auditing audit_logs would write a row for every row it writes. */
-const UNAUDITED = new Set(['public.audit_logs']);
+/**
+ * The trail itself (auditing audit_logs would write a row for every row it writes), and
+ * task_sprint_states, a history derived from tasks whose every change is already audited.
+ */
+const UNAUDITED = new Set(['public.audit_logs', 'public.task_sprint_states']);
 
 /** tenant-index, fk-index and audit-trigger. */
 export async function checkSchema(session: SqlSession, catalog: Catalog, log: RuleLog): Promise<void> {

@@ -1,3 +1,4 @@
+import { subscribe } from '../../../test/support/plan.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { decryptSecret, unwrapDataKey } from '../../crypto/envelope.js';
@@ -16,11 +17,7 @@ describe('AI providers API', () => {
       `insert into plan_features (plan_id, feature_id)
        select p.id, f.id from subscription_plans p, features f where p.code = 'pro' and f.code = 'ai_assistant'`,
     );
-    await h.test.db.query(
-      `insert into subscriptions (organization_id, plan_id, status)
-       select $1, id, 'active' from subscription_plans where code = 'pro'`,
-      [h.tenantA.organizationId],
-    );
+    await subscribe(h.test, h.tenantA.organizationId, 'pro');
   });
   afterAll(async () => {
     await h.destroy();
@@ -33,6 +30,9 @@ describe('AI providers API', () => {
     const { organizationId, actors } = h.tenantA;
     const firstKey = 'sk-live-FIRSTsecretKEY-0001-abcd';
     const secondKey = 'sk-live-SECONDsecretKEY-0002-wxyz';
+    // Organizations made through the API get their data key at once; one made without it (an older
+    // or imported organization) gets it on first use, which is the path under test here.
+    await h.test.db.query('update organizations set wrapped_data_key = null where id = $1', [organizationId]);
     const [org] = await h.test.db.query<{ wrapped_data_key: Uint8Array | null }>('select wrapped_data_key from organizations where id = $1', [organizationId]);
     expect(org?.wrapped_data_key).toBeNull();
 

@@ -8,12 +8,15 @@ type Integration = { id: string; hasCredentials: boolean; status: string; name: 
 
 describe('integrations API', () => {
   let h: ApiHarness;
-  const subscribe = (organizationId: string, status: string) =>
-    h.test.db.query(
+  // Replaces the free subscription every organization is created with.
+  const subscribe = async (organizationId: string, status: string) => {
+    await h.test.db.query(`delete from subscriptions where organization_id = $1`, [organizationId]);
+    await h.test.db.query(
       `insert into subscriptions (organization_id, plan_id, status)
        select $1, id, $2 from subscription_plans where code = 'pro'`,
       [organizationId, status],
     );
+  };
   beforeAll(async () => {
     h = await createApiHarness();
     // 'pro' includes integrations and 'free' does not; tenant A is on pro, tenant B on free.
@@ -36,6 +39,9 @@ describe('integrations API', () => {
     const keyOf = async () =>
       (await h.test.db.query<{ wrapped_data_key: Uint8Array | null }>('select wrapped_data_key from organizations where id = $1', [organizationId]))[0]
         ?.wrapped_data_key ?? null;
+    // Organizations made through the API get their data key at once; one made without it (an older
+    // or imported organization) gets it on first use, which is the path under test here.
+    await h.test.db.query('update organizations set wrapped_data_key = null where id = $1', [organizationId]);
     expect(await keyOf()).toBeNull();
     const names = ['Race 1', 'Race 2', 'Race 3', 'Race 4'];
     const responses = await Promise.all(

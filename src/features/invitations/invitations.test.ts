@@ -111,6 +111,7 @@ describe('invitations API', () => {
     const invitation = await invite(person.email);
     const members = (await h.test.db.query<{ n: number }>(`select count(*)::int as n from members where organization_id = $1`, [organizationId]))[0]?.n ?? 0;
     await h.test.db.query(`insert into subscription_plans (code, name, max_members) values ('tiny', 'Tiny', $1)`, [members]);
+    await h.test.db.query(`delete from subscriptions where organization_id = $1`, [organizationId]);
     await h.test.db.query(
       `insert into subscriptions (organization_id, plan_id, status) select $1, id, 'active' from subscription_plans where code = 'tiny'`,
       [organizationId],

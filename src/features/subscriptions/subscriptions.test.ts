@@ -17,6 +17,8 @@ describe('subscription and usage API', () => {
 
   it('shows an organization that never subscribed on the free plan', async () => {
     const { organizationId, actors } = h.tenantA;
+    // Organizations made through the API start on a free subscription; older ones may have none.
+    await h.test.db.query(`delete from subscriptions where organization_id = $1`, [organizationId]);
     const response = await h.request(actors.viewer, 'GET', path(organizationId, 'subscription'));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -29,6 +31,7 @@ describe('subscription and usage API', () => {
 
   it("shows the current subscription's plan, status and periods", async () => {
     const { organizationId, actors } = h.tenantB;
+    await h.test.db.query(`delete from subscriptions where organization_id = $1`, [organizationId]);
     await h.test.db.query(
       `insert into subscriptions (organization_id, plan_id, status, current_period_start, current_period_end, seats)
        select $1, id, 'active', '2030-01-01T00:00:00Z', '2030-02-01T00:00:00Z', 12 from subscription_plans where code = 'pro'`,
