@@ -41,9 +41,10 @@ function Planning({ project }: { project: Project }) {
         <NewSprintForm orgId={org.id} projectId={project.id} projectKey={project.key} sprints={sprints.data} onDone={() => setCreating(false)} />
       ) : null}
       <ErrorText error={sprints.error ?? lanes.error} />
-      {sprints.isPending || lanes.isPending ? <Loading label="Loading the backlog…" /> : null}
+      {sprints.isPending || lanes.isPending || lanes.isPlaceholderData ? <Loading label="Loading the backlog…" /> : null}
       {open && lanes.data ? (
-        <Backlog orgId={org.id} orgSlug={org.slug} projectId={project.id} projectKey={project.key} sprints={open} lanes={lanes.data} canWrite={canWrite} />
+        // Nothing moves while the lanes on screen are the previous ones.
+        <Backlog orgId={org.id} orgSlug={org.slug} projectId={project.id} projectKey={project.key} sprints={open} lanes={lanes.data} canWrite={canWrite && !lanes.isPlaceholderData} />
       ) : null}
     </>
   );

@@ -1,4 +1,4 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { allPages } from '../../api/pages';
 import type { Task } from '../../lib/task-vocabulary';
@@ -59,6 +59,8 @@ export function useLanes(orgId: string, projectId: string | undefined, lanes: La
       return Object.fromEntries((lanes ?? []).map((lane, index) => [lane, lists[index] ?? []]));
     },
     enabled: projectId !== undefined && lanes !== undefined,
+    // A new or completed sprint changes the lanes: the old ones stay on screen until they load.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,19 +1,8 @@
-import {
-  type Announcements,
-  type DragEndEvent,
-  type DragOverEvent,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  type UniqueIdentifier,
-  closestCorners,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
-import { arrayMove, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { useNavigate } from '@tanstack/react-router';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type Announcements, type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifier, closestCorners } from '@dnd-kit/core';
+import { arrayMove } from '@dnd-kit/sortable';
+import { useCallback, useMemo, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
+import { useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
 import { STATUSES, STATUS_LABEL, type Task, type TaskStatus } from '../../../lib/task-vocabulary';
 import { type Columns, useMoveTask, useQuickCreate } from '../api';
 import type { BoardSearch } from '../filters';
@@ -39,49 +28,19 @@ function containerOf(columns: Columns, id: UniqueIdentifier): TaskStatus | undef
  * arrow keys move, Space drops, Escape cancels), and a drop is saved through the move endpoint.
  */
 export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: BoardProps) {
-  const navigate = useNavigate();
   const move = useMoveTask(orgId, projectId, search);
   const create = useQuickCreate(orgId, projectId, search);
   // While a card is dragged across columns, the board shows this working copy.
   const [dragging, setDragging] = useState<Columns | null>(null);
   const shown = dragging ?? columns;
-  const dragEndedAt = useRef(0);
-
-  // The click that ends a mouse drag is not a request to open the card. Caught on the document,
-  // in the capture phase, because the dropped card may have been re-rendered under the pointer.
-  useEffect(() => {
-    const swallow = (event: MouseEvent) => {
-      if (Date.now() - dragEndedAt.current < 400) {
-        event.preventDefault();
-        event.stopPropagation();
-      }
-    };
-    document.addEventListener('click', swallow, true);
-    return () => document.removeEventListener('click', swallow, true);
-  }, []);
-
-  const sensors = useSensors(
-    // A click opens the card; only a pointer that travels picks it up.
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, {
-      coordinateGetter: sortableKeyboardCoordinates,
-      // Enter follows the link; Space picks up and drops, as the board's instructions say.
-      keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space'] },
-    }),
-  );
+  const dragEndedAt = useDragClickGuard();
+  const sensors = useTaskDragSensors();
 
   const byId = useMemo(() => new Map(STATUSES.flatMap((status) => columns[status].map((task) => [task.id, task] as const))), [columns]);
   const refOf = (id: UniqueIdentifier) => byId.get(String(id))?.ref ?? 'the card';
 
   const hrefOf = useCallback((task: Task) => `/${encodeURIComponent(orgSlug)}/tasks/${encodeURIComponent(task.ref)}`, [orgSlug]);
-  const onOpen = useCallback(
-    (event: React.MouseEvent<HTMLAnchorElement>, task: Task) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-      event.preventDefault();
-      void navigate({ to: '/$orgSlug/tasks/$ref', params: { orgSlug, ref: task.ref } });
-    },
-    [navigate, orgSlug],
-  );
+  const onOpen = useOpenTask(orgSlug);
   const createTask = create.mutateAsync;
   const onCreate = useCallback((title: string, status: TaskStatus) => createTask({ title, status }), [createTask]);
 

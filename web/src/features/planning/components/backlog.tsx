@@ -1,19 +1,9 @@
-import {
-  type Announcements,
-  type DragEndEvent,
-  type DragOverEvent,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  type UniqueIdentifier,
-  closestCorners,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
-import { arrayMove, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { Link, useNavigate } from '@tanstack/react-router';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type Announcements, type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifier, closestCorners } from '@dnd-kit/core';
+import { arrayMove } from '@dnd-kit/sortable';
+import { Link } from '@tanstack/react-router';
+import { useMemo, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
+import { useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
 import type { Task } from '../../../lib/task-vocabulary';
 import { BACKLOG, type Lane, type Lanes, type Sprint, usePlanTask } from '../api';
 import { PlanLane, laneDropId } from './lane';
@@ -37,29 +27,12 @@ type BacklogProps = {
  * or keyboard (Space picks up, arrows move, Space drops) or through each task's sprint menu.
  */
 export function Backlog({ orgId, orgSlug, projectId, projectKey, sprints, lanes, canWrite }: BacklogProps) {
-  const navigate = useNavigate();
   const order = useMemo(() => [...sprints.map((sprint) => sprint.id), BACKLOG], [sprints]);
   const plan = usePlanTask(orgId, projectId, order);
   const [dragging, setDragging] = useState<Lanes | null>(null);
   const shown = dragging ?? lanes;
-  const dragEndedAt = useRef(0);
-
-  // The click that ends a mouse drag does not open the task.
-  useEffect(() => {
-    const swallow = (event: MouseEvent) => {
-      if (Date.now() - dragEndedAt.current < 400) {
-        event.preventDefault();
-        event.stopPropagation();
-      }
-    };
-    document.addEventListener('click', swallow, true);
-    return () => document.removeEventListener('click', swallow, true);
-  }, []);
-
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates, keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space'] } }),
-  );
+  const dragEndedAt = useDragClickGuard();
+  const sensors = useTaskDragSensors();
 
   const laneOf = (current: Lanes, id: UniqueIdentifier): Lane | undefined =>
     order.find((lane) => laneDropId(lane) === id) ?? order.find((lane) => (current[lane] ?? []).some((task) => task.id === id));
@@ -113,14 +86,7 @@ export function Backlog({ orgId, orgSlug, projectId, projectKey, sprints, lanes,
     save(task, to, list, { ...current, [to]: list });
   };
 
-  const onOpen = useCallback(
-    (event: React.MouseEvent<HTMLAnchorElement>, task: Task) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-      event.preventDefault();
-      void navigate({ to: '/$orgSlug/tasks/$ref', params: { orgSlug, ref: task.ref } });
-    },
-    [navigate, orgSlug],
-  );
+  const onOpen = useOpenTask(orgSlug);
   const actions: RowActions = { orgSlug, onOpen, ...(canWrite ? { plan: { sprints, moveTo } } : {}) };
 
   const positionIn = (id: UniqueIdentifier, overId: UniqueIdentifier | undefined) => {

@@ -1,4 +1,5 @@
-import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, XAxis, YAxis } from 'recharts';
+import { CHART_AXIS as axis, ChartFigure } from '../../../components/chart-figure';
 import type { Burndown, Velocity } from '../api';
 
 // Colours from the theme's variables, so the charts follow light and dark.
@@ -6,31 +7,13 @@ const ACCENT = 'var(--accent)';
 const MUTED = 'var(--muted)';
 const DANGER = 'var(--danger)';
 const LINK = 'var(--link)';
-const axis = { stroke: MUTED, tick: { fill: 'var(--text)', fontSize: 12 } };
-
-/**
- * A chart for the eye (role="img" with a name that says what it shows) followed by the same
- * numbers as a table for everyone else. The chart draws only what the server computed.
- */
-function ChartFigure({ name, children, table }: { name: string; children: React.ReactElement; table: React.ReactNode }) {
-  return (
-    <figure className="chart">
-      <div className="chart-canvas" role="img" aria-label={name}>
-        <ResponsiveContainer width="100%" height={260}>
-          {children}
-        </ResponsiveContainer>
-      </div>
-      <div className="chart-table">{table}</div>
-    </figure>
-  );
-}
 
 /** Remaining points per day against the ideal line, with the scope that came and went. */
 export function BurndownChart({ burndown }: { burndown: Burndown }) {
   const { sprint, days, totals } = burndown;
   const name = `Burndown of ${sprint.name}: ${totals.remaining} of ${totals.scope} points remaining, ${totals.committed} committed, ${totals.scopeAdded} added and ${totals.scopeRemoved} removed`;
   const table = (
-    <table className="data-table">
+    <table>
       <caption>Burndown of {sprint.name}, points per day</caption>
       <thead>
         <tr>
@@ -80,7 +63,7 @@ export function VelocityChart({ velocity }: { velocity: Velocity }) {
   const latest = items.at(-1)!;
   const name = `Velocity over the last ${items.length} completed ${items.length === 1 ? 'sprint' : 'sprints'}: committed against completed points; latest ${latest.name}, ${latest.completed} of ${latest.committed} points`;
   const table = (
-    <table className="data-table">
+    <table>
       <caption>Velocity per completed sprint, in points</caption>
       <thead>
         <tr>
