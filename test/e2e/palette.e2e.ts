@@ -79,6 +79,14 @@ describe('the command palette and keyboard shortcuts', () => {
     expect(await page.getByRole('textbox', { name: /^Title of a new task/ }).count()).toBe(0);
     await page.getByRole('searchbox').first().fill('');
 
+    // The palette's create action opens the board's new-task box; Escape closes it again.
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('Control+k');
+    await paletteInput(page).fill('New task');
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Title of a new task in To do' }).press('Escape');
+    await page.getByRole('textbox', { name: 'Title of a new task in To do' }).waitFor({ state: 'detached' });
+
     // `c` outside a field opens the board's new-task box.
     await page.getByRole('heading', { level: 1 }).click();
     await page.keyboard.press('c');

@@ -47,6 +47,16 @@ function startCreate(): boolean {
   return opener !== undefined;
 }
 
+/** After the palette navigates to a board: its create button appears once the board has loaded. */
+function startCreateSoon(): boolean {
+  let tries = 0;
+  const attempt = () => {
+    if (!startCreate() && ++tries < 50) setTimeout(attempt, 100);
+  };
+  attempt();
+  return true;
+}
+
 type Props = { orgId: string; orgSlug: string; projects: PaletteProject[]; canWrite: boolean };
 
 /** The organization's keyboard layer: the palette, the shortcut list, and the single-key shortcuts (never while typing). */
@@ -98,7 +108,7 @@ export function OrgShortcuts({ orgId, orgSlug, projects, canWrite }: Props) {
     <>
       {paletteUsed ? (
         <Suspense fallback={null}>
-          <CommandPalette orgId={orgId} orgSlug={orgSlug} projects={projects} canWrite={canWrite} open={palette} onClose={closePalette} startCreate={startCreate} />
+          <CommandPalette orgId={orgId} orgSlug={orgSlug} projects={projects} canWrite={canWrite} open={palette} onClose={closePalette} startCreate={startCreateSoon} />
         </Suspense>
       ) : null}
       <Modal open={help} onClose={closeHelp} label="Keyboard shortcuts" className="shortcut-help">
