@@ -1,7 +1,7 @@
 import { Bar, BarChart, CartesianGrid, ReferenceLine, XAxis, YAxis } from 'recharts';
 import { ErrorText, Loading } from '../../../components/feedback';
 import { useAiUsageByMonth } from '../api';
-import { AXIS, ChartFigure } from './chart-figure';
+import { CHART_AXIS as AXIS, ChartFigure } from '../../../components/chart-figure';
 
 const number = new Intl.NumberFormat();
 

@@ -1,7 +1,7 @@
 import { Bar, BarChart, CartesianGrid, XAxis, YAxis } from 'recharts';
 import { ErrorText, Loading } from '../../../components/feedback';
 import { type InsufficientHistory, type Prediction, percentilesOf, useLatestForecast, useRunForecast } from '../api';
-import { AXIS, ChartFigure } from './chart-figure';
+import { CHART_AXIS as AXIS, ChartFigure } from '../../../components/chart-figure';
 
 type Props = { orgId: string; projectId: string; projectName: string; canWrite: boolean };
 
