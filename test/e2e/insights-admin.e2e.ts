@@ -11,7 +11,10 @@ describe('insights and administration', () => {
   it('shows a member the delivery forecast and AI usage as charts with their numbers, and records a gap', async () => {
     const page = await e2e.newPage();
     await signIn(page, e2e.baseUrl, DEMO.acme.member);
-    await page.goto(`${e2e.baseUrl}${INSIGHTS}`);
+    // Reached from the project's tabs.
+    await page.goto(`${e2e.baseUrl}/acme/projects/ACME`);
+    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Insights' }).click();
+    await page.waitForURL(`${e2e.baseUrl}${INSIGHTS}`);
     const forecast = page.getByRole('img', { name: /^Delivery forecast for Fleet Control: 50% likely by \d{4}-\d{2}-\d{2}/ });
     await forecast.waitFor();
     const forecastTable = page.getByRole('table', { name: /^Delivery forecast made/ });

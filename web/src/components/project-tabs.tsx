@@ -1,6 +1,6 @@
 import { Link } from '@tanstack/react-router';
 
-/** A project's screens, under its heading: the board, the backlog, its sprints and its epics. */
+/** A project's screens, under its heading: the board, the backlog, its sprints, its epics and its insights. */
 export function ProjectTabs({ orgSlug, projectKey }: { orgSlug: string; projectKey: string }) {
   const params = { orgSlug, key: projectKey };
   return (
@@ -16,6 +16,9 @@ export function ProjectTabs({ orgSlug, projectKey }: { orgSlug: string; projectK
       </Link>
       <Link to="/$orgSlug/projects/$key/epics" params={params}>
         Epics
+      </Link>
+      <Link to="/$orgSlug/projects/$key/insights" params={params}>
+        Insights
       </Link>
     </nav>
   );
