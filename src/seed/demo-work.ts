@@ -1,6 +1,7 @@
 import { type DemoProject, SLOTS, type Slot } from './content/projects.js';
 import type { OrganizationSeed } from './context.js';
 import { nthPositionKey } from '../features/tasks/position.js';
+import { completedAt, seedSprintHistory } from './demo-sprint-history.js';
 import { jsonb } from './writer.js';
 
 type TaskStatus = 'todo' | 'in_progress' | 'in_review' | 'done' | 'canceled';
@@ -21,8 +22,8 @@ type TaskShape = {
 /**
  * How the eighteen tasks of every project are spread: together they cover every status and
  * priority (the content covers every type), the three sprints and the backlog, both epics,
- * assigned and unassigned work. Done tasks of the completed sprint carry their historical
- * completed_at; the active sprint's done tasks get theirs from the sync_completed_at trigger.
+ * assigned and unassigned work. How each got there (sprint moves, status changes, a
+ * re-estimate) is in demo-sprint-history.ts, which must end in these shapes.
  */
 const TASK_SHAPES: TaskShape[] = [
   { sprint: 0, status: 'done', priority: 'high', points: 3, epic: 0, assignee: 'member', creator: 'owner' },
@@ -52,6 +53,9 @@ const SPRINTS: { status: 'completed' | 'active' | 'planning'; start: number }[] 
   { status: 'planning', start: 7 },
 ];
 const SPRINT_DAYS = 14;
+/** Task n (from 0) was created on day CREATED_DAY + n at CREATED_HOUR:00 UTC. */
+const CREATED_DAY = -30;
+const CREATED_HOUR = 10;
 
 /** Discussion on a few tasks, by task position. */
 const COMMENTS: Record<number, { author: Slot; body: string; edited?: boolean }[]> = {
@@ -173,12 +177,21 @@ async function seedProject(seed: OrganizationSeed, project: DemoProject): Promis
         assignee_id: shape.assignee === null ? null : seed.user(shape.assignee),
         created_by_id: seed.user(shape.creator),
         due_date: sprint && sprint.status !== 'completed' ? clock.at(sprint.start + SPRINT_DAYS - 1, 17) : null,
-        // Historical completions are supplied (as an import would); the active sprint's come from the trigger.
-        completed_at: shape.status === 'done' && sprint?.status === 'completed' ? clock.at(sprint.start + 2 + index * 2, 15) : undefined,
+        // Completions are supplied (as an import would), on the day the sprint history has them done.
+        completed_at: shape.status === 'done' ? (completedAt(clock, index) ?? undefined) : undefined,
         position: nthPositionKey(index),
-        created_at: clock.at(-30 + index, 10),
+        created_at: clock.at(CREATED_DAY + index, CREATED_HOUR),
       };
     }),
+  );
+  await seedSprintHistory(
+    seed,
+    project.key,
+    taskIds.map((id, index) => {
+      const shape = shapeAt(index);
+      return { id, sprint: shape.sprint, status: shape.status, points: shape.points, createdDay: CREATED_DAY + index, createdHour: CREATED_HOUR };
+    }),
+    sprintIds,
   );
 
   await writer.insert(
