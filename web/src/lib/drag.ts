@@ -1,4 +1,4 @@
-import { KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
+import { type Announcements, KeyboardSensor, PointerSensor, type UniqueIdentifier, useSensor, useSensors } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useNavigate } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef } from 'react';
@@ -51,4 +51,20 @@ export function useOpenTask(orgSlug: string) {
     },
     [navigate, orgSlug],
   );
+}
+
+/**
+ * What a screen reader hears while a task is dragged, for any list of task lists: `refOf` names
+ * the task, `positionIn` says where it is relative to the list under it.
+ */
+export function taskDragAnnouncements(
+  refOf: (id: UniqueIdentifier) => string,
+  positionIn: (id: UniqueIdentifier, overId: UniqueIdentifier | undefined) => string,
+): Announcements {
+  return {
+    onDragStart: ({ active }) => `Picked up ${refOf(active.id)}, ${positionIn(active.id, active.id)}.`,
+    onDragOver: ({ active, over }) => `${refOf(active.id)} is ${positionIn(active.id, over?.id)}.`,
+    onDragEnd: ({ active, over }) => `Dropped ${refOf(active.id)} ${positionIn(active.id, over?.id)}.`,
+    onDragCancel: ({ active }) => `Moving ${refOf(active.id)} was cancelled; it is back where it was.`,
+  };
 }

@@ -1,8 +1,8 @@
-import { type Announcements, type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifier, closestCorners } from '@dnd-kit/core';
+import { type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifier, closestCorners } from '@dnd-kit/core';
 import { arrayMove } from '@dnd-kit/sortable';
 import { useCallback, useMemo, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
-import { useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
+import { taskDragAnnouncements, useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
 import { STATUSES, STATUS_LABEL, type Task, type TaskStatus } from '../../../lib/task-vocabulary';
 import { type Columns, useMoveTask, useQuickCreate } from '../api';
 import type { BoardSearch } from '../filters';
@@ -99,12 +99,7 @@ export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: 
     const index = current[status].findIndex((task) => task.id === id);
     return `in ${STATUS_LABEL[status]}, position ${index + 1} of ${current[status].length}`;
   };
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up ${refOf(active.id)}, ${positionIn(active.id, active.id)}.`,
-    onDragOver: ({ active, over }) => `${refOf(active.id)} is ${positionIn(active.id, over?.id)}.`,
-    onDragEnd: ({ active, over }) => `Dropped ${refOf(active.id)} ${positionIn(active.id, over?.id)}.`,
-    onDragCancel: ({ active }) => `Moving ${refOf(active.id)} was cancelled; it is back where it was.`,
-  };
+  const announcements = taskDragAnnouncements(refOf, positionIn);
 
   return (
     <>

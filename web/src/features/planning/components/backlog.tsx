@@ -1,9 +1,9 @@
-import { type Announcements, type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifier, closestCorners } from '@dnd-kit/core';
+import { type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifier, closestCorners } from '@dnd-kit/core';
 import { arrayMove } from '@dnd-kit/sortable';
 import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
-import { useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
+import { taskDragAnnouncements, useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
 import type { Task } from '../../../lib/task-vocabulary';
 import { BACKLOG, type Lane, type Lanes, type Sprint, usePlanTask } from '../api';
 import { PlanLane, laneDropId } from './lane';
@@ -97,12 +97,7 @@ export function Backlog({ orgId, orgSlug, projectId, projectKey, sprints, lanes,
     return `in ${nameOf(lane)}, position ${list.findIndex((task) => task.id === id) + 1} of ${list.length}`;
   };
   const refOf = (id: UniqueIdentifier) => byId.get(String(id))?.ref ?? 'the task';
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up ${refOf(active.id)}, ${positionIn(active.id, active.id)}.`,
-    onDragOver: ({ active, over }) => `${refOf(active.id)} is ${positionIn(active.id, over?.id)}.`,
-    onDragEnd: ({ active, over }) => `Dropped ${refOf(active.id)} ${positionIn(active.id, over?.id)}.`,
-    onDragCancel: ({ active }) => `Moving ${refOf(active.id)} was cancelled; it is back where it was.`,
-  };
+  const announcements = taskDragAnnouncements(refOf, positionIn);
 
   return (
     <>
