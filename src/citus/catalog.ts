@@ -1,5 +1,6 @@
 import type { SqlSession } from '../db/connection.js';
 import { APP_SCHEMAS, type TableRef, notExtensionMember } from '../validate/catalog.js';
+import { type ShardCatalog, loadShardCatalog } from './shard-catalog.js';
 
 /** Whether a table has an `organization_id` column, and whether it may be NULL. */
 export type OrganizationColumn = 'not null' | 'nullable' | 'absent';
@@ -41,9 +42,13 @@ export type CitusForeignKey = {
   onUpdate: ForeignKeyAction;
   /** The column list of `ON DELETE SET NULL (…)` (PostgreSQL 15+); empty when the action names none. */
   deleteSetColumns: string[];
+  /** pg_get_constraintdef: `FOREIGN KEY (…) REFERENCES …`, to drop the key and add it back. */
+  definition: string;
+  /** The referencing table as SQL names it (format('%I.%I')). */
+  childSqlName: string;
 };
 
-export type CitusCatalog = { tables: CitusTable[]; keys: UniqueKey[]; foreignKeys: CitusForeignKey[] };
+export type CitusCatalog = { tables: CitusTable[]; keys: UniqueKey[]; foreignKeys: CitusForeignKey[]; shard: ShardCatalog };
 
 /** Ordinary and partitioned tables (not partitions: Citus distributes the parent) in our schemas. */
 const TABLES_SQL = `
@@ -93,6 +98,7 @@ const FOREIGN_KEYS_SQL = `
                  join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
                 order by k.ord) as "parentColumns",
          con.confdeltype::text as "onDelete", con.confupdtype::text as "onUpdate",
+         pg_get_constraintdef(con.oid) as definition, format('%I.%I', cn.nspname, c.relname) as "childSqlName",
          array(select a.attname::text
                  from unnest(coalesce(con.confdelsetcols, '{}'::int2[])) with ordinality as k(attnum, ord)
                  join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
@@ -118,6 +124,8 @@ type ForeignKeyRow = {
   onDelete: ForeignKeyAction;
   onUpdate: ForeignKeyAction;
   deleteSetColumns: string[];
+  definition: string;
+  childSqlName: string;
 };
 
 /** Tables, their unique keys and foreign keys: everything the readiness rules and the plan read. */
@@ -140,6 +148,8 @@ export async function loadCitusCatalog(session: SqlSession): Promise<CitusCatalo
     onDelete: row.onDelete,
     onUpdate: row.onUpdate,
     deleteSetColumns: row.deleteSetColumns,
+    definition: row.definition,
+    childSqlName: row.childSqlName,
   }));
-  return { tables, keys, foreignKeys };
+  return { tables, keys, foreignKeys, shard: await loadShardCatalog(session, tables.map((t) => t.name)) };
 }

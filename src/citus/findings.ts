@@ -8,6 +8,10 @@ export const CITUS_RULES = [
   'citus-foreign-key-action',
   'citus-reference-size',
   'citus-shared-table',
+  'citus-policy-subquery',
+  'citus-trigger',
+  'citus-shard-function',
+  'citus-placement',
 ] as const;
 
 export type CitusRuleName = (typeof CITUS_RULES)[number];

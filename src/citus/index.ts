@@ -5,7 +5,7 @@ import { placeTables } from './placement.js';
 import { assessCitusReadiness } from './readiness.js';
 
 export { CITUS_RULES, DEFAULT_REFERENCE_LIMITS, type CitusReport, type CitusRuleName, type ReferenceLimits } from './findings.js';
-export { type DistributeOutcome, SEQUENTIAL_MODE, distribute } from './distribute.js';
+export { type DistributeOutcome, SEQUENTIAL_MODE, distribute, distributionScript } from './distribute.js';
 export type { DistributionStep } from './plan.js';
 
 /**
@@ -22,6 +22,6 @@ export async function checkCitusReadiness(
 ): Promise<CitusReport> {
   return db.session(async (session) => {
     const catalog = await loadCitusCatalog(session);
-    return assessCitusReadiness(catalog, placeTables(catalog), limits);
+    return assessCitusReadiness(catalog, placeTables(catalog), limits, { live: true });
   });
 }

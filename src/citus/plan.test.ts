@@ -39,8 +39,8 @@ describe('the distribution plan of the migrated schema', () => {
     const kinds = steps.map((s) => s.kind);
     expect(kinds.lastIndexOf('reference')).toBeLessThan(kinds.indexOf('distributed'));
     expect(steps.filter((s) => s.kind === 'reference').map((s) => s.table).sort()).toEqual([
-      'accounts', 'auth_events', 'features', 'organizations', 'plan_features', 'sessions', 'sign_in_failures', 'subscription_plans',
-      'templates', 'user_profiles', 'users', 'verifications',
+      'accounts', 'auth_events', 'auth_request_limits', 'billing_events', 'features', 'jobs', 'organization_slugs', 'plan_features', 'public_templates', 'sessions', 'sign_in_failures',
+      'subscription_plans', 'user_profiles', 'users', 'verifications',
     ]);
   });
 
@@ -56,12 +56,12 @@ describe('the distribution plan of the migrated schema', () => {
     }
   });
 
-  it('distributes the tenant tables by organization_id, co-located with members, the most referenced', () => {
+  it('distributes organizations by id first, and every tenant table by organization_id co-located with it', () => {
     const distributed = steps.filter((s) => s.kind === 'distributed');
-    expect(distributed[0]?.statement).toBe("select create_distributed_table('public.members', 'organization_id')");
+    expect(distributed[0]?.statement).toBe("select create_distributed_table('public.organizations', 'id')");
     for (const step of distributed.slice(1)) {
       expect(step.statement).toBe(
-        `select create_distributed_table('public.${step.table}', 'organization_id', colocate_with => 'public.members')`,
+        `select create_distributed_table('public.${step.table}', 'organization_id', colocate_with => 'public.organizations')`,
       );
     }
   });
@@ -144,6 +144,8 @@ describe('the distribution plan, from a catalog built by hand', () => {
     onDelete: 'c' as const,
     onUpdate: 'a' as const,
     deleteSetColumns: [],
+    definition: '',
+    childSqlName: '',
   });
 
   it('anchors co-location on a distributed tenant root even when another table is referenced more', () => {
@@ -151,6 +153,7 @@ describe('the distribution plan, from a catalog built by hand', () => {
       tables: [table('1', 'organizations'), table('2', 'folders'), table('3', 'files'), table('4', 'links')],
       keys: [],
       foreignKeys: [pairedKey('files_folder_fkey', '3', 'files', '2', 'folders'), pairedKey('links_folder_fkey', '4', 'links', '2', 'folders')],
+      shard: { policies: [], functions: [], triggeredTables: [], citusTables: null, unsafeTriggers: null },
     };
     expect(planDistribution(catalog, placeTables(catalog)).map((s) => s.statement)).toEqual([
       "select create_distributed_table('public.organizations', 'id')",

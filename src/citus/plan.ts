@@ -1,6 +1,6 @@
 import { TenantryError } from '../errors.js';
 import { displayName } from '../validate/catalog.js';
-import type { CitusCatalog } from './catalog.js';
+import type { CitusCatalog, CitusForeignKey } from './catalog.js';
 import { type Placement, isTenantRoot } from './placement.js';
 
 type DistributedPlacement = Extract<Placement, { kind: 'distributed' }>;
@@ -9,6 +9,8 @@ export type DistributionStep = {
   /** What findings call the table: `projects`, or `app.thing` outside public. */
   table: string;
   kind: 'reference' | 'distributed';
+  /** The table as SQL names it (format('%I.%I')). */
+  sqlName: string;
   /** One `select create_…_table(…)` call, without a trailing semicolon. */
   statement: string;
   reason: string;
@@ -43,6 +45,7 @@ export function planDistribution(
     ...references.map((p) => ({
       oid: p.table.oid,
       table: displayName(p.table),
+      sqlName: p.table.sqlName,
       kind: 'reference' as const,
       statement: `select create_reference_table(${literal(p.table.sqlName)})`,
       reason: p.reason,
@@ -50,6 +53,7 @@ export function planDistribution(
     ...distributed.map((p) => ({
       oid: p.table.oid,
       table: displayName(p.table),
+      sqlName: p.table.sqlName,
       kind: 'distributed' as const,
       statement:
         !anchor || p === anchor
@@ -104,4 +108,15 @@ function dependencyOrder<P extends Placement>(group: P[], catalog: CitusCatalog)
 /** A SQL string literal: the only quoting the plan needs, since table names arrive already quoted by format('%I.%I'). */
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Foreign keys between tables this plan distributes: Citus refuses to distribute a table that a
+ * table not yet distributed references, so these are dropped before the first conversion and
+ * added back (and validated, shard by shard) after the last. Keys to reference tables stay:
+ * those are converted first.
+ */
+export function keysToRebuild(catalog: CitusCatalog, steps: DistributionStep[]): CitusForeignKey[] {
+  const distributed = new Set(steps.filter((step) => step.kind === 'distributed').map((step) => step.table));
+  return catalog.foreignKeys.filter((fk) => distributed.has(displayName(fk.child)) && distributed.has(displayName(fk.parent)));
 }

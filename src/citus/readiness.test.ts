@@ -11,27 +11,6 @@ function located(findings: Finding[]): string[] {
 
 const sameFinding = (a: Finding, b: Finding) => a.rule === b.rule && a.table === b.table && a.message === b.message;
 
-/**
- * The SET NULL (col) foreign keys the migrations declare on tenant tables: Citus rejects every
- * one of them (citusdata/citus#7132), and nothing else in the schema stops distribution.
- */
-const SET_NULL_KEYS_BY_TABLE = {
-  ai_generations: 3,
-  ai_providers: 1,
-  comments: 1,
-  documents: 1,
-  epics: 1,
-  gaps: 1,
-  integrations: 1,
-  invitations: 1,
-  predictions: 1,
-  project_assets: 1,
-  project_prompts: 1,
-  projects: 2,
-  task_sprint_states: 1,
-  tasks: 4,
-};
-
 describe('Citus readiness (tenantry db validate --citus)', () => {
   let test: TestDatabase;
   let baseline: CitusReport;
@@ -57,25 +36,26 @@ describe('Citus readiness (tenantry db validate --citus)', () => {
     await test.destroy();
   });
 
-  it('finds the migrated schema ready except for its ON DELETE SET NULL (col) keys', () => {
-    expect(baseline.ok).toBe(false);
-    expect(new Set(baseline.findings.map((f) => f.rule))).toEqual(new Set(['citus-foreign-key-action']));
-    const perTable: Record<string, number> = {};
-    for (const f of baseline.findings) perTable[f.table ?? ''] = (perTable[f.table ?? ''] ?? 0) + 1;
-    expect(perTable).toEqual(SET_NULL_KEYS_BY_TABLE);
-    expect(baseline.findings.map((f) => f.message)).toContain(
-      'foreign key tasks_organization_id_assignee_id_fkey (organization_id, assignee_id) → members is ON DELETE SET NULL (assignee_id); ' +
-        'Citus rejects that on a key that includes organization_id (citusdata/citus#7132)',
-    );
-    // Every rule ran; the keys and the reference tables all pass.
-    for (const rule of ['citus-primary-key', 'citus-unique', 'citus-foreign-key', 'citus-reference-size', 'citus-shared-table'] as const) {
+  it('finds the migrated schema ready, with nothing to note: no shared table, organizations distributed by id', () => {
+    expect(baseline).toMatchObject({ ok: true, findings: [], notes: [] });
+    for (const rule of ['citus-primary-key', 'citus-unique', 'citus-foreign-key', 'citus-foreign-key-action', 'citus-reference-size'] as const) {
       expect(baseline.checksByRule[rule], rule).toBeGreaterThan(0);
     }
   });
 
-  it('names its two decisions as notes: templates and organizations become reference tables', () => {
-    expect(located(baseline.notes)).toEqual(['citus-foreign-key organizations', 'citus-shared-table templates']);
-    expect(baseline.notes.find((n) => n.table === 'organizations')?.message).toMatch(/reference tables sessions, templates have foreign keys to it/);
+  it('fails an ON DELETE SET NULL (col) key on a tenant table, as migrations/0014 removed them', async () => {
+    const report = await findingsWhile(
+      `alter table tasks drop constraint tasks_organization_id_assignee_id_fkey;
+       alter table tasks add constraint tasks_organization_id_assignee_id_fkey foreign key (organization_id, assignee_id)
+         references members (organization_id, user_id) on delete set null (assignee_id)`,
+      `alter table tasks drop constraint tasks_organization_id_assignee_id_fkey;
+       alter table tasks add constraint tasks_organization_id_assignee_id_fkey foreign key (organization_id, assignee_id)
+         references members (organization_id, user_id)`,
+    );
+    expect(report.findings.map((f) => f.message)).toEqual([
+      'foreign key tasks_organization_id_assignee_id_fkey (organization_id, assignee_id) → members is ON DELETE SET NULL (assignee_id); ' +
+        'Citus rejects that on a key that includes organization_id (citusdata/citus#7132)',
+    ]);
   });
 
   it('fails a tenant table whose primary key, unique keys and foreign key leave organization_id out', async () => {
@@ -182,12 +162,47 @@ describe('Citus readiness (tenantry db validate --citus)', () => {
     expect(report.findings[0]?.message).toMatch(/^about 3 rows and [\d.]+ MB, over the reference-table limit of 2 rows or 100\.0 MB/);
   });
 
-  it('notes, and does not fail, another table whose organization_id is nullable', async () => {
+  it('fails a table whose organization_id is nullable: it would be a reference table holding every tenant', async () => {
     const report = await findingsWhile(
       'create table snippets (id uuid primary key, organization_id uuid references organizations (id) on delete cascade)',
       'drop table snippets',
     );
-    expect(report.findings).toEqual([]);
-    expect(located(report.notes)).toContain('citus-shared-table snippets');
+    expect(located(report.findings)).toEqual(['citus-shared-table snippets']);
+  });
+
+  it('fails a policy with a subquery, as 0014 removed them', async () => {
+    const report = await findingsWhile(
+      `alter policy users_member_select on users using (id in (select m.user_id from members m))`,
+      `alter policy users_member_select on users using (id = app.current_user_id() or app.is_member_of_current_organization(id))`,
+    );
+    expect(located(report.findings)).toEqual(['citus-policy-subquery public.users']);
+  });
+
+  it("fails a trigger function that reads tg_table_name, which is the shard's name on a worker", async () => {
+    const report = await findingsWhile(
+      `create function app.note_table() returns trigger language plpgsql set search_path = pg_catalog as $$
+         begin raise notice '%', tg_table_name; return new; end $$;
+       create trigger note_table before insert on tasks for each row execute function app.note_table();`,
+      'drop trigger note_table on tasks; drop function app.note_table();',
+    );
+    expect(located(report.findings)).toEqual(['citus-trigger app.note_table()']);
+    expect(report.findings[0]?.message).toMatch(/^the trigger function of tasks: reads tg_table_name/);
+  });
+
+  it('fails a function a shard calls that reads tables but cannot be prepared: SQL, or outside schema app', async () => {
+    const report = await findingsWhile(
+      `create function app.task_count() returns bigint language sql stable security definer set search_path = pg_catalog
+         as $$ select count(*) from public.tasks $$;
+       create function public.project_count() returns bigint language plpgsql stable security definer set search_path = pg_catalog
+         as $$ begin return (select count(*) from public.projects); end $$;`,
+      'drop function app.task_count(); drop function public.project_count();',
+    );
+    expect(located(report.findings)).toEqual(['citus-shard-function app.task_count()', 'citus-shard-function project_count()']);
+  });
+
+  it('checks every policy, trigger function and shard-run function of the migrated schema', () => {
+    for (const rule of ['citus-policy-subquery', 'citus-trigger', 'citus-shard-function'] as const) {
+      expect(baseline.checksByRule[rule], rule).toBeGreaterThan(0);
+    }
   });
 });

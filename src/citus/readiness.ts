@@ -2,6 +2,7 @@ import { displayName } from '../validate/catalog.js';
 import type { CitusCatalog, CitusForeignKey, ForeignKeyAction } from './catalog.js';
 import { CitusRuleLog, type CitusReport, type ReferenceLimits } from './findings.js';
 import { type Placement, isTenantRoot } from './placement.js';
+import { checkPlacement, checkShardRules } from './shard-rules.js';
 
 const ACTION_NAMES: Record<ForeignKeyAction, string> = {
   a: 'NO ACTION',
@@ -23,11 +24,15 @@ export function assessCitusReadiness(
   catalog: CitusCatalog,
   placements: Map<string, Placement>,
   limits: ReferenceLimits,
+  /** Also compare a distributed database with the plan (validate; distribute is what fixes it). */
+  { live = false }: { live?: boolean } = {},
 ): CitusReport {
   const log = new CitusRuleLog();
   checkKeys(catalog, placements, log);
   for (const fk of catalog.foreignKeys) checkForeignKey(fk, placements, log);
   checkReferenceTables(placements, limits, log);
+  checkShardRules(catalog.shard, log);
+  if (live) checkPlacement(catalog.shard, placements, log);
   return log.report();
 }
 
@@ -116,7 +121,7 @@ function checkForeignKey(fk: CitusForeignKey, placements: Map<string, Placement>
 
 /**
  * citus-reference-size: every node keeps a full copy of a reference table and every write to it
- * commits on all of them. citus-shared-table: a nullable organization_id is named as a decision.
+ * commits on all of them. citus-shared-table: a table with organization_id is never a reference table.
  */
 function checkReferenceTables(placements: Map<string, Placement>, limits: ReferenceLimits, log: CitusRuleLog): void {
   for (const placement of placements.values()) {
@@ -136,11 +141,11 @@ function checkReferenceTables(placements: Map<string, Placement>, limits: Refere
 
     if (table.organizationId === 'nullable') {
       log.checked('citus-shared-table');
-      log.note(
+      log.fail(
         'citus-shared-table',
         name,
-        'organization_id is nullable (NULL rows are shared by every tenant), so it becomes a reference table: ' +
-          "every node holds every tenant's rows, which RLS alone keeps apart, and it must stay small",
+        'organization_id is nullable (NULL rows are shared by every tenant), so it would become a reference table holding ' +
+          "every tenant's rows on every node; split the public rows into a platform table (as 0015 did for templates)",
       );
     } else if (isTenantRoot(table)) {
       log.note('citus-foreign-key', name, placement.reason);

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { TenantryError, sqlState } from '../errors.js';
+import { type PipelineResult, type PipelineStatement, RAW_TEXT_TYPES, runPipeline } from './pipeline.js';
 import { PreparingClient } from './prepared-statements.js';
 /**
  * The typed query builder, the same type on both engines. Queries name their tables from
@@ -28,10 +30,30 @@ export interface Database {
   readonly orm: Orm;
   /** Runs `work` on one dedicated connection: advisory locks, `SET ROLE` and `BEGIN` stay on it. */
   session<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * The statements as one transaction in one round trip (PostgreSQL: pipelined, see
+   * db/pipeline.ts; PGlite: one after another, where a round trip costs nothing). Rows come
+   * back as arrays, dates and timestamps as text, for `db/statement.ts` to decode. A failure
+   * rolls everything back and rejects with the database's error.
+   */
+  pipeline(statements: PipelineStatement[]): Promise<PipelineResult[]>;
   /** One statement on any connection. */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * LISTENs on `channel` for the life of the returned listener. On PostgreSQL it holds one
+   * connection of its own outside the pool and reconnects (with backoff) after losing it,
+   * calling `reconnected` once it listens again, since anything sent meanwhile was missed.
+   */
+  listen(channel: string, handlers: ListenHandlers): Listener;
   close(): Promise<void>;
 }
+
+export type ListenHandlers = { message(payload: string): void; reconnected?(): void };
+export type Listener = {
+  /** Settles once the first LISTEN is in place: a NOTIFY committed after that is delivered. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+};
 
 export type OpenOptions = {
   /** Pool size on PostgreSQL; ignored by PGlite, which has one connection. */
@@ -92,14 +114,112 @@ async function openPostgres(url: string, options: OpenOptions & { preparedStatem
     }
   };
 
+  const pipeline = async (statements: PipelineStatement[]): Promise<PipelineResult[]> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      // BEGIN and COMMIT are explicit so that SET LOCAL runs in a transaction block (in the
+      // protocol's implicit transaction it works but warns on every call).
+      const results = await runPipeline(client, [BEGIN, ...statements, COMMIT], options.preparedStatements);
+      return results.slice(1, -1);
+    } catch (error) {
+      // The Sync left an explicit transaction aborted (or the connection is gone): end it before
+      // the connection goes back, or drop the connection.
+      await client.query('rollback').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+
   return {
     kind: 'postgres',
     location,
     orm: drizzlePg(pool),
     session,
+    pipeline,
     query: async <Row>(text: string, params?: unknown[]) =>
       (await pool.query(text, params)).rows as Row[],
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * The extensions migrations create, loaded into every PGlite that opens a Tenantry database
+ * (a compiled module, where PostgreSQL finds them installed): btree_gin backs the
+ * per-project search index (migrations/0018).
+ */
+export const PGLITE_EXTENSIONS = { btree_gin };
+
+const RECONNECT_DELAY_MS = { first: 100, max: 5_000 };
+
+/**
+ * A dedicated LISTEN connection to PostgreSQL at `url`: a pooled one would be handed to other
+ * work and lose it. Database.listen uses the pool's URL; behind a transaction-mode pooler, pass
+ * the direct one (DATABASE_DIRECT_URL) instead.
+ */
+export function listenPostgres(url: string, channel: string, handlers: ListenHandlers): Listener {
+  let current: pg.Client | null = null;
+  let stopped = false;
+  let connectedOnce = false;
+  let delay = RECONNECT_DELAY_MS.first;
+  let retry: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  const scheduleReconnect = () => {
+    if (stopped) return;
+    retry = setTimeout(() => void connect(), delay);
+    retry.unref();
+    delay = Math.min(delay * 2, RECONNECT_DELAY_MS.max);
+  };
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    // Losing the server surfaces as 'error' then 'end'; the reconnect hangs off 'end' alone.
+    client.on('error', () => undefined);
+    client.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) handlers.message(message.payload);
+    });
+    client.on('end', () => {
+      if (current !== client) return;
+      current = null;
+      scheduleReconnect();
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${client.escapeIdentifier(channel)}`);
+    } catch {
+      await client.end().catch(() => undefined);
+      scheduleReconnect();
+      return;
+    }
+    if (stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    current = client;
+    delay = RECONNECT_DELAY_MS.first;
+    if (connectedOnce) handlers.reconnected?.();
+    connectedOnce = true;
+    markReady();
+  };
+  void connect();
+
+  return {
+    ready,
+    close: async () => {
+      stopped = true;
+      clearTimeout(retry);
+      const client = current;
+      current = null;
+      markReady();
+      await client?.end().catch(() => undefined);
+    },
   };
 }
 
@@ -107,7 +227,7 @@ async function openPostgres(url: string, options: OpenOptions & { preparedStatem
 async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const client = await PGlite.create(inMemory ? undefined : dataDir, { extensions: PGLITE_EXTENSIONS });
   // PGlite is a single connection: sessions take turns so one's BEGIN never wraps another's work.
   let queue: Promise<unknown> = Promise.resolve();
   const session = <T>(work: (s: SqlSession) => Promise<T>): Promise<T> => {
@@ -124,16 +244,44 @@ async function openPglite(dataDir: string): Promise<Database> {
     return turn;
   };
 
+  const parsers = Object.fromEntries([...RAW_TEXT_TYPES].map((oid) => [oid, (value: string) => value]));
+  const pipeline = (statements: PipelineStatement[]): Promise<PipelineResult[]> =>
+    client.transaction(async (tx) => {
+      const results: PipelineResult[] = [];
+      for (const { text, values } of statements) {
+        const result = await tx.query<unknown[]>(text, values, { rowMode: 'array', parsers });
+        results.push({ rows: result.rows, rowCount: result.affectedRows ?? null });
+      }
+      return results;
+    });
+
   return {
     kind: 'pglite',
     location: dataDir,
     orm: drizzlePglite(client),
     session,
+    pipeline,
     query: async <Row>(text: string, params?: unknown[]) =>
       (await client.query<Row>(text, params)).rows,
+    // NOTIFY and LISTEN meet inside this one process, which is all PGlite serves. The LISTEN
+    // takes a session turn so that it never lands inside another session's open transaction.
+    listen: (channel, handlers) => {
+      let stop: Promise<() => Promise<void>> | null = session(() => client.listen(channel, (payload) => handlers.message(payload)));
+      return {
+        ready: stop.then(() => undefined),
+        close: async () => {
+          const unlisten = stop;
+          stop = null;
+          if (unlisten && !client.closed) await (await unlisten)();
+        },
+      };
+    },
     close: () => client.close(),
   };
 }
+
+const BEGIN: PipelineStatement = { text: 'begin', values: [] };
+const COMMIT: PipelineStatement = { text: 'commit', values: [] };
 
 /** postgres://user:secret@host/db → postgres://user@host/db, for messages and logs. */
 export function redactUrl(url: string): string {

@@ -6,6 +6,8 @@ const MAX_PREPARED_PER_CONNECTION = 256;
 /** Bulk inserts vary in width with every batch; preparing each width would only fill memory. */
 const MAX_PARAMETERS = 64;
 
+const SET_STATEMENT = /^\s*set\s/i;
+
 type QueryConfigLike = { text: string; name?: string };
 
 /**
@@ -39,6 +41,9 @@ export class PreparingClient extends pg.Client {
 
   #named(config: unknown, values: unknown): unknown {
     if (!isQueryConfig(config) || config.name !== undefined || config.text.includes(PLAN_EACH_CALL)) return config;
+    // The tenant context's SET statements: nothing to plan, their values are inlined (SET takes no
+    // parameters), and several go in one message, which only the simple protocol accepts.
+    if (SET_STATEMENT.test(config.text)) return config;
     const parameters = Array.isArray(values) ? values.length : 0;
     if (parameters > MAX_PARAMETERS) return config;
     const name = `tq_${createHash('sha1').update(config.text).digest('base64url')}`;

@@ -49,6 +49,8 @@ export async function ensureRoles(session: SqlSession): Promise<void> {
     }
   }
 
+  await prepareRolesForCitus(session);
+
   if (!me.superuser) {
     // A non-superuser needs membership to SET ROLE; granting it needs CREATEROLE or ADMIN.
     for (const role of Object.values(ROLES)) {
@@ -88,6 +90,39 @@ export async function ensureRoles(session: SqlSession): Promise<void> {
       `the connecting user "${me.user}" cannot grant ${ROLES.owner} CREATE on database ${me.database} and schema public ` +
         `(${errorMessage(error)}); connect as the database owner or a superuser for the first migration`,
     );
+  }
+}
+
+/**
+ * What Citus needs of the roles, on a database with the citus extension (elsewhere nothing):
+ * - LOGIN: Citus runs a distributed statement on the workers over connections of its own, as
+ *   the role that issued it (`tenantry_owner` for migrations, `tenantry_app` for requests).
+ *   Elsewhere the roles stay NOLOGIN: nobody connects as them, the server and the migrator
+ *   switch to them. The workers' pg_hba.conf (or pg_dist_authinfo) decides how the
+ *   coordinator authenticates as them; Citus propagates ALTER ROLE to the workers itself.
+ * - Known to Citus as distributed objects. A role created before `create extension citus` is
+ *   not, and the first object it owns makes Citus copy the role to the workers *as that role*,
+ *   which may not set its own attributes ("must be superuser to alter superuser roles"). A
+ *   function owned by the role, created here by the connecting superuser and dropped at once,
+ *   makes Citus copy and record the role while a superuser acts.
+ */
+export async function prepareRolesForCitus(session: SqlSession): Promise<void> {
+  const [citus] = await session.query("select 1 from pg_extension where extname = 'citus'");
+  if (!citus) return;
+  const rows = await session.query<{ rolname: string; login: boolean; recorded: boolean }>(
+    `select r.rolname::text, r.rolcanlogin as login,
+            exists (select from pg_catalog.pg_dist_object o
+                     where o.classid = 'pg_catalog.pg_authid'::regclass and o.objid = r.oid) as recorded
+       from pg_roles r where r.rolname = any($1)`,
+    [Object.values(ROLES)],
+  );
+  for (const role of rows) {
+    if (!role.login) await session.query(`alter role ${quoteIdent(role.rolname)} login`);
+    if (role.recorded) continue;
+    const probe = `public.${quoteIdent(`tenantry_register_${role.rolname}`)}()`;
+    await session.query(`create or replace function ${probe} returns void language sql as 'select'`);
+    await session.query(`alter function ${probe} owner to ${quoteIdent(role.rolname)}`);
+    await session.query(`drop function ${probe}`);
   }
 }
 

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestDatabase, createTestDatabase, engine } from '../../test/support/database.js';
 import { migrate } from './migrator/runner.js';
-import { runAsClient, withTenant } from './tenant-context.js';
+import { contextStatements, quoteLiteral, runAsClient, withTenant } from './tenant-context.js';
 
 const orgA = '00000000-0000-4000-8000-00000000000a';
 const orgB = '00000000-0000-4000-8000-00000000000b';
@@ -84,6 +85,49 @@ describe('withTenant', () => {
     expect(explicit).toEqual([{ ip: '2001:db8::1', ua: '' }]);
     const after = await test.db.query<{ ip: string | null }>(`select current_setting('app.ip_address', true) as ip`);
     expect(after[0]?.ip ?? '').toBe('');
+  });
+
+  it('sets the context with SET LOCAL, Citus propagation right after the role, and carries any text through as a literal', async () => {
+    expect(contextStatements('tenantry_app', { organizationId: orgA }).slice(0, 2)).toEqual([
+      'SET LOCAL ROLE tenantry_app',
+      `SET LOCAL citus.propagate_set_commands = 'local'`,
+    ]);
+    const awkward = `it's a \\ path\\; select 1 -- 'x' $$ \u00e9`;
+    const seen = await withTenant(test.db, { organizationId: orgA, requestId: awkward, userAgent: "o'clock\\" }, async (tx) =>
+      rowsOf(await tx.execute(sql`select current_setting('app.request_id') as req, current_setting('app.user_agent') as ua,
+                                        current_setting('citus.propagate_set_commands') as citus`)),
+    );
+    expect(seen).toEqual([{ req: awkward, ua: "o'clock\\", citus: 'local' }]);
+    const [after] = await test.db.query<{ citus: string | null }>(`select current_setting('citus.propagate_set_commands', true) as citus`);
+    expect(after?.citus ?? '').toBe('');
+  });
+
+  // Citus needs the role in a message of its own (see roleApart); plain PostgreSQL does not.
+  it.runIf(engine === 'postgres' && !process.env.TEST_CITUS_WORKERS)(
+    'sends the context in one message on PostgreSQL without Citus: begin, context, work, commit',
+    async () => {
+      const work = () => withTenant(test.db, { organizationId: orgA, userId: userA }, (tx) => tx.execute(sql`select 1`));
+      await work();
+      const sent = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        await work();
+        expect(sent.mock.calls.map(([text]) => String(typeof text === 'string' ? text : (text as { text: string }).text).split(' ')[0])).toEqual([
+          'begin',
+          'SET',
+          'select',
+          'commit',
+        ]);
+      } finally {
+        sent.mockRestore();
+      }
+    },
+  );
+
+  it('quotes literals so they read back unchanged, and refuses a NUL', () => {
+    expect(quoteLiteral("a'b")).toBe("'a''b'");
+    expect(quoteLiteral('a\\b')).toBe(" E'a\\\\b'");
+    expect(() => quoteLiteral('a\0b')).toThrow(/NUL/);
+    expect(() => contextStatements('x; drop table tasks', { organizationId: orgA })).toThrow(/not a role name/);
   });
 
   it('rejects a context that is not a UUID before touching the database', async () => {

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { TenantryError } from '../errors.js';
 import type { Database, Orm } from './connection.js';
+import type { PipelineResult, PipelineStatement } from './pipeline.js';
 import { ROLES } from './roles.js';
 import { isUuid } from '../uuid.js';
 
@@ -41,8 +43,8 @@ function clientOf(context: Omit<TenantContext, 'organizationId'>): RequestClient
 
 /**
  * The only way application code reaches tenant data: one transaction, acting as
- * `tenantry_app` (subject to RLS), with the tenant and the actor set transaction-locally in a
- * single statement, so a pooled connection never carries them into the next transaction.
+ * `tenantry_app` (subject to RLS), with the tenant and the actor set transaction-locally
+ * (`SET LOCAL`), so a pooled connection never carries them into the next transaction.
  *
  * @example
  * const tasks = await withTenant(db, { organizationId, userId }, (tx) =>
@@ -51,16 +53,26 @@ function clientOf(context: Omit<TenantContext, 'organizationId'>): RequestClient
 export async function withTenant<T>(db: Database, context: TenantContext, work: (tx: Tx) => Promise<T>): Promise<T> {
   requireUuid('organizationId', context.organizationId);
   if (context.userId) requireUuid('userId', context.userId);
-  const client = clientOf(context);
+  const statements = contextStatements(ROLES.app, { ...context, ...clientOf(context) });
+  const split = await roleApart(db);
   return db.orm.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', ${ROLES.app}, true),
-      set_config('app.organization_id', ${context.organizationId}, true),
-      set_config('app.user_id', ${context.userId ?? ''}, true),
-      set_config('app.request_id', ${context.requestId ?? ''}, true),
-      set_config('app.ip_address', ${client.ipAddress ?? ''}, true),
-      set_config('app.user_agent', ${client.userAgent ?? ''}, true)`);
+    await setContext(db, tx, statements, split);
     return work(tx);
   });
+}
+
+/**
+ * `withTenant` for work that is known in advance: the context, then `statements`, sent as one
+ * transaction in one database round trip (db/pipeline.ts) instead of one per statement. Answers
+ * each statement's result, in order. The statements cannot depend on each other's results in
+ * JavaScript; anything conditional goes into SQL or into a later `withTenant`.
+ */
+export async function withTenantPipeline(db: Database, context: TenantContext, statements: PipelineStatement[]): Promise<PipelineResult[]> {
+  requireUuid('organizationId', context.organizationId);
+  if (context.userId) requireUuid('userId', context.userId);
+  const settings = contextStatements(ROLES.app, { ...context, ...clientOf(context) });
+  const results = await db.pipeline([...settings.map((text) => ({ text, values: [] })), ...statements]);
+  return results.slice(settings.length);
 }
 
 /**
@@ -73,16 +85,95 @@ export async function withPlatform<T>(
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   if (context.userId) requireUuid('userId', context.userId);
-  const client = clientOf(context);
+  const statements = contextStatements(ROLES.platform, { ...context, ...clientOf(context), organizationId: '' });
+  const split = await roleApart(db);
   return db.orm.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', ${ROLES.platform}, true),
-      set_config('app.organization_id', '', true),
-      set_config('app.user_id', ${context.userId ?? ''}, true),
-      set_config('app.request_id', ${context.requestId ?? ''}, true),
-      set_config('app.ip_address', ${client.ipAddress ?? ''}, true),
-      set_config('app.user_agent', ${client.userAgent ?? ''}, true)`);
+    await setContext(db, tx, statements, split);
     return work(tx);
   });
+}
+
+/**
+ * The `SET LOCAL` statements that put a transaction in a context. `SET`, not `set_config()`:
+ * Citus propagates `SET LOCAL` to the workers a transaction touches (with
+ * `citus.propagate_set_commands = 'local'`, which comes first), and never a `set_config()` call.
+ * Without Citus that setting is an inert placeholder, on PostgreSQL and on PGlite alike.
+ * `SET` takes no bind parameters, so every value is inlined here and only here: the role is a
+ * fixed identifier, ids were checked as UUIDs by the caller, and the free text (request id,
+ * address, user agent) goes through `quoteLiteral`.
+ */
+export function contextStatements(role: string, context: TenantContext): string[] {
+  if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new TenantryError('internal', `not a role name: ${role}`);
+  const settings: [string, string | null | undefined][] = [
+    ['app.organization_id', context.organizationId],
+    ['app.user_id', context.userId],
+    ['app.request_id', context.requestId],
+    ['app.ip_address', context.ipAddress],
+    ['app.user_agent', context.userAgent],
+  ];
+  return [
+    // The role before propagation starts: Citus reaches the workers as the current role anyway,
+    // and a replayed SET ROLE fails where a SECURITY DEFINER function (owned by another role)
+    // runs a distributed query: its connections may not become tenantry_app.
+    `SET LOCAL ROLE ${role}`,
+    `SET LOCAL citus.propagate_set_commands = 'local'`,
+    ...settings.map(([name, value]) => `SET LOCAL ${name} = ${quoteLiteral(value ?? '')}`),
+  ];
+}
+
+/**
+ * A string as an SQL literal: quotes doubled, and with a backslash the `E'…'` form with
+ * backslashes doubled, which reads the same whatever `standard_conforming_strings` says.
+ * A NUL cannot be part of a PostgreSQL string, so it is refused rather than sent.
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new TenantryError('bad_request', 'a context value contains a NUL character');
+  return pg.escapeLiteral(value);
+}
+
+/** Whether each pool's server has Citus installed, asked once (see roleApart). */
+const citusByPool = new WeakMap<Database, Promise<boolean>>();
+
+/**
+ * Whether the role must go in a message of its own: only where Citus is installed. Citus
+ * propagates a `SET LOCAL` by re-sending the whole message it came in; were the role in the same
+ * message, a worker would replay `SET LOCAL ROLE` on the connections a SECURITY DEFINER function
+ * opens, and fail ('permission denied to set role'). Plain PostgreSQL takes the context in one
+ * message, saving a round trip on every transaction that does not pipeline. Asked once per pool,
+ * before its first transaction; a pool opened before `create extension citus` keeps the one
+ * message until restarted (the README says to restart after `db distribute`).
+ */
+function roleApart(db: Database): Promise<boolean> {
+  if (db.kind !== 'postgres') return Promise.resolve(false);
+  let known = citusByPool.get(db);
+  if (!known) {
+    known = db
+      .query<{ citus: boolean }>("select exists (select from pg_catalog.pg_extension where extname = 'citus') as citus")
+      .then(([row]) => row?.citus === true);
+    // A failed probe (the server was down) is asked again next time, not remembered.
+    void known.catch(() => citusByPool.delete(db));
+    citusByPool.set(db, known);
+  }
+  return known;
+}
+
+/**
+ * On PostgreSQL the statements go as one simple-protocol message (the preparing client leaves
+ * `SET` alone), or two with Citus (see roleApart): the role and the propagation switch, then the
+ * settings. PGlite's query path takes one statement at a time, and there a round trip costs
+ * nothing.
+ */
+async function setContext(db: Database, tx: Tx, statements: string[], split: boolean): Promise<void> {
+  if (db.kind === 'postgres') {
+    if (!split) {
+      await tx.execute(sql.raw(statements.join('; ')));
+      return;
+    }
+    await tx.execute(sql.raw(statements.slice(0, 2).join('; ')));
+    await tx.execute(sql.raw(statements.slice(2).join('; ')));
+    return;
+  }
+  for (const statement of statements) await tx.execute(sql.raw(statement));
 }
 
 function requireUuid(field: string, value: string): void {

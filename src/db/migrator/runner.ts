@@ -73,8 +73,20 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
       events.push(event);
       options.onApplied?.(event);
     }
+    if (events.length > 0) await prepareFunctionsForCitus(session);
     return events;
   });
+}
+
+/**
+ * Functions a migration added that may run on a Citus shard get the setting that lets them
+ * (migration 0028); without Citus, or before 0014 made the function, nothing happens.
+ */
+async function prepareFunctionsForCitus(session: SqlSession): Promise<void> {
+  const [prepare] = await session.query<{ present: boolean }>(
+    "select to_regprocedure('app.prepare_functions_for_citus()') is not null as present",
+  );
+  if (prepare?.present) await session.query('select app.prepare_functions_for_citus()');
 }
 
 /** Undoes applied migrations, newest first, each down.sql in its own transaction. */

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -39,7 +40,7 @@ export const projectAssets = pgTable(
     ...tenantKeys(t),
     uniqueKey(t.organizationId, t.storageKey),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
-    memberReference(t.organizationId, t.uploadedById, 'set null'),
+    memberReference(t.organizationId, t.uploadedById, 'no action'),
     index('project_assets_organization_id_project_id_idx').on(t.organizationId, t.projectId),
     index('project_assets_organization_id_uploaded_by_id_idx').on(t.organizationId, t.uploadedById),
     // A purged task takes its attachments with it (the purge removes their bytes).
@@ -70,13 +71,13 @@ export const projectPrompts = pgTable(
   (t) => [
     ...tenantKeys(t),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
-    memberReference(t.organizationId, t.userId, 'set null'),
+    memberReference(t.organizationId, t.userId, 'no action'),
     index('project_prompts_conversation_idx').on(t.organizationId, t.projectId, t.conversationId, t.createdAt),
     index('project_prompts_organization_id_user_id_idx').on(t.organizationId, t.userId),
   ],
 );
 
-export const aiProviderKinds = ['openai', 'anthropic', 'ollama', 'azure_openai', 'google', 'other'] as const;
+export const aiProviderKinds = ['openai', 'anthropic', 'openai-compatible', 'ollama', 'azure_openai', 'google', 'other'] as const;
 export type AiProviderKind = (typeof aiProviderKinds)[number];
 export const aiProviderStatuses = ['active', 'disabled'] as const;
 export type AiProviderStatus = (typeof aiProviderStatuses)[number];
@@ -101,13 +102,18 @@ export const aiProviders = pgTable(
   (t) => [
     ...tenantKeys(t),
     uniqueKey(t.organizationId, t.name),
-    memberReference(t.organizationId, t.createdById, 'set null'),
+    memberReference(t.organizationId, t.createdById, 'no action'),
     uniqueIndex('ai_providers_one_default_per_organization_idx').on(t.organizationId).where(sql`is_default`),
     index('ai_providers_organization_id_created_by_id_idx').on(t.organizationId, t.createdById),
   ],
 );
 
-export const generationTypes = ['prd', 'story', 'analysis', 'prediction', 'other'] as const;
+export const generationTypes = ['prd', 'story', 'analysis', 'prediction', 'chat', 'summary', 'other'] as const;
+/** What `POST …/ai/generate` was asked to make (migration 0025). */
+export const generationTasks = ['stories', 'document', 'chat', 'sprint-summary'] as const;
+export type GenerationTask = (typeof generationTasks)[number];
+export const generationStatuses = ['reserved', 'succeeded', 'failed', 'canceled'] as const;
+export type GenerationStatus = (typeof generationStatuses)[number];
 export type GenerationType = (typeof generationTypes)[number];
 
 /** AI usage records; they outlive the project, person and provider they mention. */
@@ -130,18 +136,61 @@ export const aiGenerations = pgTable(
     cost: numeric('cost', { precision: 12, scale: 6 }).notNull().default('0'),
     latencyMs: integer('latency_ms'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /** Migration 0025: set for generations the server made itself; null for recorded ones. */
+    task: text('task', { enum: generationTasks }),
+    status: text('status', { enum: generationStatuses }).notNull().default('succeeded'),
+    /** Tokens held against the monthly budget while the call runs; 0 once settled. */
+    reservedTokens: integer('reserved_tokens').notNull().default(0),
+    /** The `ai_model_prices` version the cost was computed with; null when the model had no price. */
+    priceVersion: integer('price_version'),
+    /** The provider's error, in words, when the call failed. */
+    error: text('error'),
     ...timestamps,
   },
   (t) => [
     ...tenantKeys(t),
-    fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'set null'),
-    memberReference(t.organizationId, t.userId, 'set null'),
-    fk([t.organizationId, t.aiProviderId], [aiProviders.organizationId, aiProviders.id], 'set null'),
+    fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'no action'),
+    memberReference(t.organizationId, t.userId, 'no action'),
+    fk([t.organizationId, t.aiProviderId], [aiProviders.organizationId, aiProviders.id], 'no action'),
     index('ai_generations_organization_id_created_at_idx').on(t.organizationId, t.createdAt),
     index('ai_generations_organization_id_project_id_idx').on(t.organizationId, t.projectId),
     index('ai_generations_organization_id_user_id_idx').on(t.organizationId, t.userId),
     index('ai_generations_organization_id_ai_provider_id_idx').on(t.organizationId, t.aiProviderId),
   ],
+);
+
+/**
+ * Prices per model and million tokens (migration 0025). Rows are never changed: an edit adds
+ * the next version, and each generation names the version it used.
+ */
+export const aiModelPrices = pgTable(
+  'ai_model_prices',
+  {
+    ...tenantColumns,
+    kind: text('kind', { enum: aiProviderKinds }).notNull(),
+    model: text('model').notNull(),
+    version: integer('version').notNull(),
+    /** numeric(12,6) as exact text. */
+    inputPerMillion: numeric('input_per_million', { precision: 12, scale: 6 }).notNull(),
+    outputPerMillion: numeric('output_per_million', { precision: 12, scale: 6 }).notNull(),
+    createdById: uuid('created_by_id'),
+    ...timestamps,
+  },
+  (t) => [...tenantKeys(t), uniqueKey(t.organizationId, t.kind, t.model, t.version)],
+);
+
+/** Tokens used and held by running calls, per organization and UTC calendar month (migration 0025). */
+export const aiTokenUsage = pgTable(
+  'ai_token_usage',
+  {
+    ...tenantColumns,
+    /** The first day of the month, `2026-12-01`. */
+    month: date('month', { mode: 'string' }).notNull(),
+    usedTokens: bigint('used_tokens', { mode: 'number' }).notNull().default(0),
+    reservedTokens: bigint('reserved_tokens', { mode: 'number' }).notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [...tenantKeys(t), uniqueKey(t.organizationId, t.month)],
 );
 
 export const integrationTypes = ['jira', 'github', 'gitlab', 'slack', 'linear', 'asana', 'trello', 'other'] as const;
@@ -167,7 +216,7 @@ export const integrations = pgTable(
   (t) => [
     ...tenantKeys(t),
     uniqueKey(t.organizationId, t.type, t.name),
-    memberReference(t.organizationId, t.createdById, 'set null'),
+    memberReference(t.organizationId, t.createdById, 'no action'),
     index('integrations_organization_id_created_by_id_idx').on(t.organizationId, t.createdById),
   ],
 );
@@ -224,7 +273,7 @@ export const gaps = pgTable(
   (t) => [
     ...tenantKeys(t),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
-    memberReference(t.organizationId, t.identifiedById, 'set null'),
+    memberReference(t.organizationId, t.identifiedById, 'no action'),
     index('gaps_organization_id_project_id_status_idx').on(t.organizationId, t.projectId, t.status),
     index('gaps_organization_id_identified_by_id_idx').on(t.organizationId, t.identifiedById),
   ],
@@ -263,7 +312,7 @@ export const predictions = pgTable(
   (t) => [
     ...tenantKeys(t),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
-    memberReference(t.organizationId, t.createdById, 'set null'),
+    memberReference(t.organizationId, t.createdById, 'no action'),
     index('predictions_organization_id_project_id_type_idx').on(
       t.organizationId,
       t.projectId,

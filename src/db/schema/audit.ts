@@ -1,5 +1,6 @@
 // The audit trail (migration 0002). Rows are written by the audit_row_change trigger on
 // every tenant table and by the auth layer for auth events.
+import { sql } from 'drizzle-orm';
 import { index, inet, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { pk, timestamps } from './common.js';
 
@@ -33,5 +34,15 @@ export const auditLogs = pgTable(
     index('audit_logs_organization_id_created_at_id_idx').on(t.organizationId, t.createdAt.desc(), t.id.desc()),
     index('audit_logs_organization_id_resource_idx').on(t.organizationId, t.resourceType, t.resourceId),
     index('audit_logs_organization_id_actor_user_id_idx').on(t.organizationId, t.actorUserId),
+    // A project's activity (migration 0019): its tables' rows by the project id they carry, comments by task and by time.
+    index('audit_logs_organization_id_project_id_created_at_id_idx')
+      .on(t.organizationId, sql`(coalesce(new_values ->> 'project_id', old_values ->> 'project_id'))`, t.createdAt.desc(), t.id.desc())
+      .where(sql`coalesce(new_values ->> 'project_id', old_values ->> 'project_id') is not null`),
+    index('audit_logs_organization_id_comment_task_id_created_at_id_idx')
+      .on(t.organizationId, sql`(coalesce(new_values ->> 'task_id', old_values ->> 'task_id'))`, t.createdAt.desc(), t.id.desc())
+      .where(sql`resource_type = 'comments'`),
+    index('audit_logs_organization_id_comments_created_at_id_idx')
+      .on(t.organizationId, t.createdAt.desc(), t.id.desc())
+      .where(sql`resource_type = 'comments'`),
   ],
 );

@@ -37,3 +37,15 @@ export const signInFailures = pgTable(
     index('sign_in_failures_window_started_at_idx').on(t.windowStartedAt),
   ],
 );
+
+// Better Auth's request limits per client address and path (migration 0031): platform-wide, no tenant.
+export const authRequestLimits = pgTable(
+  'auth_request_limits',
+  {
+    key: text('key').primaryKey(),
+    requests: integer('requests').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [index('auth_request_limits_expires_at_idx').on(t.expiresAt)],
+);

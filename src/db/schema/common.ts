@@ -49,9 +49,8 @@ export function uniqueKey(...columns: Columns) {
 }
 
 /**
- * Foreign key, named `<table>_<columns>_fkey`. Where the SQL says `on delete set null (<x>_id)`
- * (clear only that column, keep organization_id) the mirror can only say `set null`; the
- * database does the narrower thing.
+ * Foreign key, named `<table>_<columns>_fkey`. Keys that include organization_id never say
+ * `set null`: Citus refuses it, so their references are cleared by src/db/cleared-references.ts.
  */
 export function fk(columns: Columns, foreignColumns: Columns, onDelete: UpdateDeleteAction) {
   return foreignKey({ name: constraintName(columns, 'fkey'), columns, foreignColumns }).onDelete(onDelete);

@@ -7,3 +7,8 @@ export * from './work.js';
 export * from './ai-integrations.js';
 export * from './auth-events.js';
 export * from './sprint-history.js';
+export * from './document-versions.js';
+export * from './jobs.js';
+export * from './notifications.js';
+export * from './billing.js';
+export * from './webhooks.js';

@@ -20,9 +20,19 @@ export function tenantKeys(t: { organizationId: AnyPgColumn; id: AnyPgColumn }) 
  * A person inside the tenant: references members (organization_id, user_id), so the person
  * is always a member of the same organization.
  */
-export function memberReference(organizationId: AnyPgColumn, userId: AnyPgColumn, onDelete: 'set null' | 'cascade') {
+export function memberReference(organizationId: AnyPgColumn, userId: AnyPgColumn, onDelete: 'no action' | 'cascade') {
   return fk([organizationId, userId], [members.organizationId, members.userId], onDelete);
 }
+
+/**
+ * The registry of slugs (migration 0016): a platform table whose primary key keeps slugs unique
+ * across organizations, which Citus cannot do on organizations distributed by id.
+ */
+export const organizationSlugs = pgTable('organization_slugs', {
+  slug: text('slug').primaryKey(),
+  organizationRef: uuid('organization_ref').notNull().unique('organization_slugs_organization_ref_key'),
+  ...timestamps,
+});
 
 export const memberRoles = ['owner', 'admin', 'member', 'viewer'] as const;
 export type MemberRole = (typeof memberRoles)[number];
@@ -44,7 +54,8 @@ export const organizations = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
-    slug: text('slug').notNull().unique('organizations_slug_key'),
+    /** Unique across organizations through organization_slugs (migration 0016). */
+    slug: text('slug').notNull(),
     domain: text('domain'),
     logo: text('logo'),
     ownerId: uuid('owner_id'),
@@ -58,7 +69,11 @@ export const organizations = pgTable(
     deletedAt: timestamptz('deleted_at'),
     ...timestamps,
   },
-  (t) => [fk([t.ownerId], [users.id], 'set null'), index('organizations_owner_id_idx').on(t.ownerId)],
+  (t) => [
+    fk([t.ownerId], [users.id], 'set null'),
+    index('organizations_owner_id_idx').on(t.ownerId),
+    index('organizations_slug_idx').on(t.slug),
+  ],
 );
 
 export const members = pgTable(
@@ -93,7 +108,7 @@ export const invitations = pgTable(
   },
   (t) => [
     ...tenantKeys(t),
-    memberReference(t.organizationId, t.inviterId, 'set null'),
+    memberReference(t.organizationId, t.inviterId, 'no action'),
     index('invitations_organization_id_inviter_id_idx').on(t.organizationId, t.inviterId),
     index('invitations_email_idx').on(t.email),
   ],
@@ -117,12 +132,21 @@ export const subscriptions = pgTable(
     provider: text('provider'),
     providerCustomerId: text('provider_customer_id'),
     providerSubscriptionId: text('provider_subscription_id'),
+    /** When Stripe will end it (migration 0023). */
+    cancelAt: timestamptz('cancel_at'),
+    /** The Stripe price it bills (migration 0023). */
+    providerPriceId: text('provider_price_id'),
+    /** A plan change waiting for scheduledChangeAt, the end of the period (migration 0029). */
+    scheduledPlanId: uuid('scheduled_plan_id'),
+    scheduledChangeAt: timestamptz('scheduled_change_at'),
     ...timestamps,
   },
   (t) => [
     ...tenantKeys(t),
     fk([t.planId], [subscriptionPlans.id], 'restrict'),
     index('subscriptions_plan_id_idx').on(t.planId),
+    fk([t.scheduledPlanId], [subscriptionPlans.id], 'restrict'),
+    index('subscriptions_scheduled_plan_id_idx').on(t.scheduledPlanId),
     index('subscriptions_provider_subscription_id_idx').on(t.provider, t.providerSubscriptionId),
     uniqueIndex('subscriptions_one_live_per_organization_idx')
       .on(t.organizationId)

@@ -2,7 +2,6 @@
 // features. They belong to no tenant.
 import { bigint, boolean, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { fk, pk, timestamps, timestamptz, uniqueKey } from './common.js';
-import { organizations } from './organizations.js';
 
 export const userStatuses = ['active', 'inactive', 'pending'] as const;
 export type UserStatus = (typeof userStatuses)[number];
@@ -69,7 +68,6 @@ export const sessions = pgTable(
   },
   (t) => [
     fk([t.userId], [users.id], 'cascade'),
-    fk([t.activeOrganizationId], [organizations.id], 'set null'),
     fk([t.impersonatedBy], [users.id], 'set null'),
     index('sessions_user_id_idx').on(t.userId),
     index('sessions_active_organization_id_idx').on(t.activeOrganizationId),
@@ -132,6 +130,8 @@ export const subscriptionPlans = pgTable('subscription_plans', {
   maxStorageBytes: bigint('max_storage_bytes', { mode: 'number' }),
   maxAiTokensPerMonth: bigint('max_ai_tokens_per_month', { mode: 'number' }),
   isActive: boolean('is_active').notNull().default(true),
+  /** The Stripe price that sells this plan through Checkout (migration 0023); null: not for sale there. */
+  stripePriceId: text('stripe_price_id').unique('subscription_plans_stripe_price_id_key'),
   ...timestamps,
 });
 

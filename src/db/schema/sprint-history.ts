@@ -21,7 +21,7 @@ export const taskSprintStates = pgTable(
   (t) => [
     ...tenantKeys(t),
     fk([t.organizationId, t.taskId], [tasks.organizationId, tasks.id], 'cascade'),
-    fk([t.organizationId, t.sprintId], [sprints.organizationId, sprints.id], 'set null'),
+    fk([t.organizationId, t.sprintId], [sprints.organizationId, sprints.id], 'no action'),
     index('task_sprint_states_organization_id_sprint_id_idx').on(t.organizationId, t.sprintId, t.taskId),
     index('task_sprint_states_organization_id_task_id_idx').on(t.organizationId, t.taskId, t.validFrom),
   ],

@@ -3,11 +3,14 @@
 import { sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { fk, timestamps, timestamptz, tsvector, uniqueKey } from './common.js';
-import { memberReference, organizations, tenantColumns, tenantKeys } from './organizations.js';
+import { memberReference, tenantColumns, tenantKeys } from './organizations.js';
 import { users } from './platform.js';
 
 export const projectStatuses = ['planning', 'active', 'on_hold', 'completed'] as const;
 export type ProjectStatus = (typeof projectStatuses)[number];
+/** Who sees a project (migration 0024): the whole organization, or its project members and the organization's admins. */
+export const projectVisibilities = ['organization', 'private'] as const;
+export type ProjectVisibility = (typeof projectVisibilities)[number];
 
 export const projects = pgTable(
   'projects',
@@ -25,15 +28,17 @@ export const projects = pgTable(
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     archivedAt: timestamptz('archived_at'),
     deletedAt: timestamptz('deleted_at'),
+    visibility: text('visibility', { enum: projectVisibilities }).notNull().default('organization'),
     ...timestamps,
   },
   (t) => [
     ...tenantKeys(t),
+    index('projects_organization_id_private_idx').on(t.organizationId).where(sql`visibility = 'private'`),
     // Live rows only (migration 0011): a soft-deleted project frees its name and key.
     uniqueIndex('projects_organization_id_name_key').on(t.organizationId, t.name).where(sql`deleted_at is null`),
     uniqueIndex('projects_organization_id_key_key').on(t.organizationId, t.key).where(sql`deleted_at is null`),
-    memberReference(t.organizationId, t.ownerId, 'set null'),
-    memberReference(t.organizationId, t.createdById, 'set null'),
+    memberReference(t.organizationId, t.ownerId, 'no action'),
+    memberReference(t.organizationId, t.createdById, 'no action'),
     index('projects_organization_id_status_idx').on(t.organizationId, t.status),
     index('projects_organization_id_owner_id_idx').on(t.organizationId, t.ownerId),
     index('projects_organization_id_created_by_id_idx').on(t.organizationId, t.createdById),
@@ -83,7 +88,7 @@ export const epics = pgTable(
     // Target of tasks' reference, which includes the project.
     uniqueKey(t.organizationId, t.projectId, t.id),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
-    memberReference(t.organizationId, t.ownerId, 'set null'),
+    memberReference(t.organizationId, t.ownerId, 'no action'),
     index('epics_organization_id_owner_id_idx').on(t.organizationId, t.ownerId),
   ],
 );
@@ -172,17 +177,18 @@ export const tasks = pgTable(
     uniqueKey(t.organizationId, t.projectId, t.number),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
     // Through the project, so a task's epic and sprint are always in its own project.
-    fk([t.organizationId, t.projectId, t.epicId], [epics.organizationId, epics.projectId, epics.id], 'set null'),
-    fk([t.organizationId, t.projectId, t.sprintId], [sprints.organizationId, sprints.projectId, sprints.id], 'set null'),
-    memberReference(t.organizationId, t.assigneeId, 'set null'),
-    memberReference(t.organizationId, t.createdById, 'set null'),
+    fk([t.organizationId, t.projectId, t.epicId], [epics.organizationId, epics.projectId, epics.id], 'no action'),
+    fk([t.organizationId, t.projectId, t.sprintId], [sprints.organizationId, sprints.projectId, sprints.id], 'no action'),
+    memberReference(t.organizationId, t.assigneeId, 'no action'),
+    memberReference(t.organizationId, t.createdById, 'no action'),
     index('tasks_organization_id_project_id_id_idx').on(t.organizationId, t.projectId, t.id),
     index('tasks_organization_id_project_id_status_id_idx').on(t.organizationId, t.projectId, t.status, t.id),
     index('tasks_organization_id_assignee_id_idx').on(t.organizationId, t.assigneeId),
     index('tasks_organization_id_created_by_id_idx').on(t.organizationId, t.createdById),
     index('tasks_organization_id_sprint_id_idx').on(t.organizationId, t.sprintId, t.projectId),
     index('tasks_organization_id_epic_id_idx').on(t.organizationId, t.epicId, t.projectId),
-    index('tasks_search_vector_idx').using('gin', t.searchVector),
+    // btree_gin: one project's matches of a word, from one index (migrations/0018).
+    index('tasks_project_id_search_vector_idx').using('gin', t.projectId, t.searchVector),
     uniqueIndex('tasks_organization_id_project_id_position_key')
       .on(t.organizationId, t.projectId, t.position)
       .where(sql`deleted_at is null`),
@@ -204,7 +210,7 @@ export const comments = pgTable(
   (t) => [
     ...tenantKeys(t),
     fk([t.organizationId, t.taskId], [tasks.organizationId, tasks.id], 'cascade'),
-    memberReference(t.organizationId, t.authorId, 'set null'),
+    memberReference(t.organizationId, t.authorId, 'no action'),
     index('comments_organization_id_task_id_created_at_idx').on(t.organizationId, t.taskId, t.createdAt),
     index('comments_organization_id_author_id_idx').on(t.organizationId, t.authorId),
   ],
@@ -243,7 +249,7 @@ export const documents = pgTable(
     uniqueIndex('documents_organization_id_project_id_slug_key').on(t.organizationId, t.projectId, t.slug).where(sql`deleted_at is null`),
     index('documents_organization_id_project_id_idx').on(t.organizationId, t.projectId),
     fk([t.organizationId, t.projectId], [projects.organizationId, projects.id], 'cascade'),
-    memberReference(t.organizationId, t.creatorId, 'set null'),
+    memberReference(t.organizationId, t.creatorId, 'no action'),
     index('documents_organization_id_creator_id_idx').on(t.organizationId, t.creatorId),
     index('documents_search_vector_idx').using('gin', t.searchVector),
   ],
@@ -252,15 +258,11 @@ export const documents = pgTable(
 export const templateCategories = ['project', 'document', 'story', 'prompt'] as const;
 export type TemplateCategory = (typeof templateCategories)[number];
 
-/**
- * The one tenant table whose organization_id may be NULL: a public template, published by
- * the platform and readable by every tenant. Hence a plain uuid primary key.
- */
+/** An organization's own templates (migration 0015); the platform's are public_templates. */
 export const templates = pgTable(
   'templates',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id'),
+    ...tenantColumns,
     name: text('name').notNull(),
     description: text('description'),
     category: text('category', { enum: templateCategories }).notNull(),
@@ -269,9 +271,26 @@ export const templates = pgTable(
     ...timestamps,
   },
   (t) => [
-    fk([t.organizationId], [organizations.id], 'cascade'),
+    ...tenantKeys(t),
     fk([t.createdById], [users.id], 'set null'),
-    index('templates_organization_id_idx').on(t.organizationId),
     index('templates_created_by_id_idx').on(t.createdById),
   ],
+);
+
+/**
+ * Templates the platform publishes, readable by every organization (seed 002): a platform
+ * table, so no organization_id, and a reference table on Citus.
+ */
+export const publicTemplates = pgTable(
+  'public_templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description'),
+    category: text('category', { enum: templateCategories }).notNull(),
+    content: jsonb('content').$type<Record<string, unknown>>().notNull().default({}),
+    createdById: uuid('created_by_id'),
+    ...timestamps,
+  },
+  (t) => [fk([t.createdById], [users.id], 'set null'), index('public_templates_created_by_id_idx').on(t.createdById)],
 );
