@@ -16,7 +16,10 @@ export const ERROR_CODES = [
   'rate_limited',
   'unavailable',
   'limit_exceeded',
+  'payment_required',
   'feature_not_in_plan',
+  /** An outside service (an AI provider) refused or failed; the message says what it answered. */
+  'provider_error',
   'database_unreachable',
   'database_permission',
   'migration_failed',
@@ -35,6 +38,16 @@ export class TenantryError extends Error {
   ) {
     super(message);
     this.name = 'TenantryError';
+  }
+}
+
+/** Too many requests: answered `429 rate_limited` with `Retry-After` (seconds). */
+export class RateLimited extends TenantryError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
   }
 }
 

@@ -33,7 +33,7 @@ export async function handleAuthRequest(c: Context<AppEnv>, auth: Auth, db: Data
   }
   const leaving = signingOut ? await auth.api.getSession({ headers: c.req.raw.headers }) : null;
 
-  const response = await withErrorBody(await auth.handler(withClientAddress(c.req.raw, ipAddress)));
+  const response = await withRetryAfter(await withErrorBody(await auth.handler(withClientAddress(c.req.raw, ipAddress))));
 
   const where = { ipAddress, userAgent, requestId: c.var.requestId };
   if (signingIn && response.status >= 400) {
@@ -57,6 +57,18 @@ async function withErrorBody(response: Response): Promise<Response> {
   const code = EMPTY_ERROR_CODES[response.status] ?? 'ERROR';
   const message = response.statusText || code.toLowerCase().replace('_', ' ');
   return new Response(JSON.stringify({ code, message }), { status: response.status, headers });
+}
+
+/**
+ * Better Auth's own limiter (auth.ts: reset and verification mail requests) answers 429 with
+ * `X-Retry-After` and no code; clients and proxies read the standard `Retry-After`, and our
+ * sign-in limit's 429 has a code, so its answer is made the same.
+ */
+async function withRetryAfter(response: Response): Promise<Response> {
+  if (response.status !== 429 || response.headers.has('retry-after')) return response;
+  const retryAfter = response.headers.get('x-retry-after') ?? '60';
+  const body = (await response.json().catch(() => ({}))) as { message?: string };
+  return authErrorResponse(429, 'TOO_MANY_REQUESTS', body.message ?? 'Too many requests. Try again later.', { 'retry-after': retryAfter });
 }
 
 /**

@@ -3,7 +3,9 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { admin, bearer, openAPI, organization } from 'better-auth/plugins';
 import type { Database } from '../db/connection.js';
 import * as schema from '../db/schema/index.js';
+import { queueAccountMail } from './account-mail.js';
 import { recordAuthEvent } from './auth-events.js';
+import { requestLimitStorage } from './request-limit.js';
 
 export type AuthOptions = {
   db: Database;
@@ -11,6 +13,8 @@ export type AuthOptions = {
   baseUrl: string;
   /** 0 turns Better Auth's own request limiter off (tests); our failed-sign-in limit stays on. */
   signInPerMinute?: number;
+  /** False when no mail can go out (production without SMTP_URL): no verification mail on sign-up. */
+  mail?: boolean;
 };
 
 /**
@@ -33,17 +37,42 @@ export function createAuth(options: AuthOptions) {
     basePath: '/api/auth',
     database: drizzleAdapter(options.db.orm, { provider: 'pg', schema, usePlural: true }),
     advanced: { database: { generateId: 'uuid' }, ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
-    emailAndPassword: { enabled: true, minPasswordLength: 8 },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      // The link opens the web app's page, which posts the token to /api/auth/reset-password.
+      sendResetPassword: async ({ user, token }) => {
+        await queueAccountMail(options.db, user, 'reset-password', `${options.baseUrl}/reset-password?token=${encodeURIComponent(token)}`);
+      },
+      resetPasswordTokenExpiresIn: 60 * 60,
+      revokeSessionsOnPasswordReset: true,
+    },
+    // Verification is offered, not required to sign in: an invitation's link proves the address
+    // by itself (src/features/invitations), and a laptop without mail must still work.
+    emailVerification: {
+      sendOnSignUp: options.mail !== false,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url }) => {
+        await queueAccountMail(options.db, user, 'verify-email', url);
+      },
+    },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     rateLimit: {
       enabled: options.signInPerMinute !== 0,
-      storage: 'memory',
+      // In PostgreSQL, so the limits hold across server processes (request-limit.ts).
+      customStorage: requestLimitStorage(options.db),
       window: 60,
       max: 300,
       // Sign-in is limited by failures, per address and per account, in PostgreSQL
       // (sign-in-limit.ts). Better Auth's limiter counts every request, successes included, so
       // a user who signs in often would be locked out; off for sign-in, kept for the rest.
-      customRules: { '/sign-in/email': false },
+      customRules: {
+        '/sign-in/email': false,
+        // Each sends mail: a few per address and minute here, and per recipient and hour in
+        // account-mail.ts; both counted in PostgreSQL, which every process shares.
+        '/request-password-reset': { window: 60, max: 3 },
+        '/send-verification-email': { window: 60, max: 3 },
+      },
     },
     plugins: [
       // Describes the auth routes; app.ts merges them into /openapi.json next to ours.

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   /** Bring back soft-deleted rows within the retention period (src/features/restore). */
   'deleted:restore': 'admin',
   'audit:read': 'admin',
+  /** The organization's outgoing mail and whether it was sent (src/features/mail-deliveries). */
+  'mail:read': 'admin',
   'billing:manage': 'owner',
   'organization:delete': 'owner',
 } as const satisfies Record<string, Role>;

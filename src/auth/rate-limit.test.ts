@@ -79,3 +79,31 @@ describe('sign-in limits', () => {
     expect((await signIn('198.51.100.61', actor.email, 'correct horse battery', h.app)).status).toBe(429);
   });
 });
+
+describe('reset and verification mail request limits', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await createApiHarness();
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+
+  it("answer the fourth request a minute from one address with 429, Retry-After and Better Auth's error shape", async () => {
+    // The harness turns Better Auth's limiter off (its sign-ups come from no address); this app has it on, as a server does.
+    const auth = createAuth({ db: h.test.db, secret: randomBytes(32).toString('hex'), baseUrl: 'http://localhost', signInPerMinute: 300 });
+    const app = createApp({ db: h.test.db, auth, logger: pino({ level: 'silent' }), masterKey: h.masterKey, dataDir: h.dataDir });
+    const post = (path: string, peer: string) =>
+      app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: h.tenantA.actors.member.email }) }, fromPeer(peer));
+    for (const path of ['/api/auth/request-password-reset', '/api/auth/send-verification-email']) {
+      for (let i = 0; i < 3; i++) expect((await post(path, '198.51.100.70')).status, path).toBe(200);
+      const limited = await post(path, '198.51.100.70');
+      expect(limited.status, path).toBe(429);
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(await limited.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+      expect((await post(path, '198.51.100.71')).status, path).toBe(200);
+    }
+  });
+});

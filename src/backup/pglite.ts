@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlSession } from '../db/connection.js';
+import { PGLITE_EXTENSIONS, type SqlSession } from '../db/connection.js';
 import { TenantryError } from '../errors.js';
 import { type BackupArchive, payloadBlob, writeArchive } from './archive.js';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, type BackupManifest, PAYLOAD_NAMES } from './manifest.js';
@@ -27,7 +27,7 @@ export async function backupPglite(dataDir: string, out: string, clock: Progress
   const payload = join(workDir, PAYLOAD_NAMES.pglite);
   try {
     clock.step(`opening ${dataDir}`);
-    const pglite = await PGlite.create(dataDir);
+    const pglite = await PGlite.create(dataDir, { extensions: PGLITE_EXTENSIONS });
     let facts: { version: string; pglite: string; schemaVersion: string | null; tables: BackupManifest['tables'] };
     try {
       const session = sessionOf(pglite);
@@ -92,7 +92,7 @@ export async function restorePglite(
   await mkdir(dataDir, { recursive: true });
   clock.step(`loading the data folder into ${dataDir}`);
   try {
-    const pglite = await PGlite.create({ dataDir, loadDataDir: await payloadBlob(archive) });
+    const pglite = await PGlite.create({ dataDir, loadDataDir: await payloadBlob(archive), extensions: PGLITE_EXTENSIONS });
     await pglite.close();
     return { createdDatabase: !existed };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { BlockList } from 'node:net';
-import { bodyLimit } from 'hono/body-limit';
+import type { Context, MiddlewareHandler } from 'hono';
 import { except } from 'hono/combine';
+import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import type { Auth } from '../auth/auth.js';
 import { handleAuthRequest } from '../auth/auth-trail.js';
@@ -9,18 +10,23 @@ import { TenantryError } from '../errors.js';
 import { tenantFeatureRoutes } from '../features/index.js';
 import { clientAddress } from './client-address.js';
 import { docsRoutes } from './docs.js';
+import type { AppEnv } from './env.js';
 import { handleError } from './errors.js';
-import { limitJsonShape } from './json-shape.js';
+import { checkJsonBodies, limitBodySize } from './json-body.js';
 import { notFoundOrMethodNotAllowed } from './method-not-allowed.js';
 import { apiDocument } from './openapi-document.js';
-import { rejectNulCharacters } from './reject-nul.js';
-import { createSessionCache } from './session-cache.js';
+import { CHECKS_MEMBERSHIP_ITSELF } from './openapi.js';
+import { type SessionCache, createSessionCache } from './session-cache.js';
+import type { SessionEvents } from './session-events.js';
 import { requestContext } from './request-context.js';
+import { NO_BILLING } from '../features/billing/config.js';
 import { type RouterDeps, newRouter } from './router.js';
 import { tenantScope } from './tenant-scope.js';
 import { webRoutes } from './web.js';
 
-export type AppDeps = RouterDeps & {
+export type AppDeps = Omit<RouterDeps, 'baseUrl' | 'outbound'> & {
+  /** OUTBOUND_ALLOW_PRIVATE; private addresses refused when absent. */
+  outbound?: RouterDeps['outbound'];
   auth: Auth;
   logger: Logger;
   maxBodyBytes?: number;
@@ -28,33 +34,17 @@ export type AppDeps = RouterDeps & {
   sessionCacheMs?: number;
   /** Peers whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default. */
   trustedProxies?: BlockList;
+  /** Sign-outs heard from other server processes (session-events.ts); without it only this process's own count. */
+  sessionEvents?: SessionEvents;
 };
 
 /** Assembles the whole HTTP surface; tests call `app.request(...)` on it without a server. */
-export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes = 1_048_576, sessionCacheMs, trustedProxies = new BlockList() }: AppDeps) {
+export function createApp({ db, auth, logger, masterKey, dataDir, liveEvents, billing = NO_BILLING, outbound = { allowPrivate: false }, ai, maxBodyBytes = 1_048_576, sessionCacheMs, trustedProxies = new BlockList(), sessionEvents }: AppDeps) {
   const app = newRouter();
-  const sessions = createSessionCache(auth, { ttlMs: sessionCacheMs });
-  app.use('*', requestContext(logger));
-  app.use('*', clientAddress(trustedProxies));
-  // A body refused before it was read (413) leaves the rest of it in the connection; the server
-  // then drops the socket, and a request the client had pipelined behind it would be lost
-  // unannounced. Saying so lets the client open a new connection and send it again.
-  app.use('*', async (c, next) => {
-    await next();
-    if (c.res.status === 413) c.header('connection', 'close');
-  });
+  const sessions = createSessionCache(auth, { ttlMs: sessionCacheMs, events: sessionEvents });
+  for (const { path, handler } of edgeMiddleware({ logger, trustedProxies, maxBodyBytes, sessions })) app.use(path, handler);
   app.onError(handleError);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
-  // JSON bodies are small; uploads stream to disk under their own, larger limit (project-assets).
-  const jsonBodyLimit = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new TenantryError('payload_too_large', `request bodies are limited to ${maxBodyBytes} bytes`);
-    },
-  });
-  app.use('/api/*', except((c) => isAssetUpload(c.req.method, c.req.path), jsonBodyLimit));
-  app.use('/api/*', rejectNulCharacters());
-  app.use('/api/*', limitJsonShape());
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
@@ -67,18 +57,16 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
     const response = await handleAuthRequest(c, auth, db);
     // Sign-out, revocation, bans, password changes: anything but signing in may end a session.
-    if (c.req.method === 'POST' && !SIGNING_IN.test(c.req.path)) sessions.clear();
+    if (c.req.method === 'POST' && !SIGNING_IN.test(c.req.path)) await sessions.forgetAll();
     return response;
   });
 
-  // Resolve the session once; tenant routes require it, public routes ignore it.
-  app.use('/api/v1/*', async (c, next) => {
-    c.set('userId', await sessions.userIdOf(c.req.raw.headers));
-    await next();
-  });
-  app.use('/api/v1/orgs/:orgId/*', tenantScope(db));
+  const checkingMembership = new Set<string>();
+  app.use('/api/v1/orgs/:orgId/*', except((c) => checkingMembership.has(matchedRouteKey(c)), tenantScope(db)));
   app.use('/api/v1/orgs/:orgId', tenantScope(db));
-  for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir })) app.route('/api/v1', routes);
+  const baseUrl = publicOrigin(auth);
+  for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir, liveEvents, billing, baseUrl, outbound, ...(ai ? { ai } : {}) })) app.route('/api/v1', routes);
+  for (const key of routesCheckingMembership(app)) checkingMembership.add(key);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.get('/openapi.json', async (c) => c.json(await apiDocument(app, auth)));
@@ -88,6 +76,80 @@ export function createApp({ db, auth, logger, masterKey, dataDir, maxBodyBytes =
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** One middleware in front of the routes, named so that bench/middleware.ts can price it alone. */
+export type EdgeMiddleware = { name: string; path: string; handler: MiddlewareHandler<AppEnv> };
+
+/** Everything a request passes before its route, in order; createApp mounts exactly this list. */
+export function edgeMiddleware({
+  logger,
+  trustedProxies,
+  maxBodyBytes,
+  sessions,
+}: {
+  logger: Logger;
+  trustedProxies: BlockList;
+  maxBodyBytes: number;
+  sessions: SessionCache;
+}): EdgeMiddleware[] {
+  const tooLarge = () => {
+    throw new TenantryError('payload_too_large', `request bodies are limited to ${maxBodyBytes} bytes`);
+  };
+  return [
+    { name: 'request id and access log', path: '*', handler: requestContext(logger) },
+    { name: 'client address', path: '*', handler: clientAddress(trustedProxies) },
+    // A body refused before it was read (413) leaves the rest of it in the connection; the server
+    // then drops the socket, and a request the client had pipelined behind it would be lost
+    // unannounced. Saying so lets the client open a new connection and send it again.
+    {
+      name: 'close after 413',
+      path: '*',
+      handler: async (c, next) => {
+        await next();
+        if (c.res.status === 413) c.header('connection', 'close');
+      },
+    },
+    // JSON bodies are small; uploads stream to disk under their own, larger limit (project-assets).
+    { name: 'body limit', path: '/api/*', handler: limitBodySize(maxBodyBytes, tooLarge, (c) => isAssetUpload(c.req.method, c.req.path)) },
+    { name: 'JSON body checks (NUL, shape)', path: '/api/*', handler: checkJsonBodies() },
+    // Resolve the session once; tenant routes require it, public routes ignore it.
+    {
+      name: 'session',
+      path: '/api/v1/*',
+      handler: async (c, next) => {
+        c.set('userId', await sessions.userIdOf(c.req.raw.headers));
+        await next();
+      },
+    },
+  ];
+}
+
+/**
+ * The routes that declare `checksMembershipItself` (src/http/openapi.ts), as Hono names them
+ * (`GET /api/v1/orgs/:orgId/tasks/:id`): read from the registry, where every mounted route is.
+ */
+function routesCheckingMembership(app: ReturnType<typeof newRouter>): string[] {
+  return app.openAPIRegistry.definitions.flatMap((definition) =>
+    definition.type === 'route' && (definition.route as Record<string, unknown>)[CHECKS_MEMBERSHIP_ITSELF] === true
+      ? [`${definition.route.method.toUpperCase()} ${definition.route.path.replace(/\{(\w+)\}/g, ':$1')}`]
+      : [],
+  );
+}
+
+/**
+ * The route that will answer, as `METHOD path`: the first route matched for the method itself
+ * (middleware is registered for ALL methods).
+ */
+function matchedRouteKey(c: Context): string {
+  const route = matchedRoutes(c).find((matched) => matched.method !== 'ALL');
+  return route ? `${route.method} ${route.path}` : '';
+}
+
+/** BASE_URL as Better Auth was given it (src/main.ts), so mail links and auth callbacks agree. */
+function publicOrigin(auth: Auth): string {
+  const configured = auth.options.baseURL;
+  return (typeof configured === 'string' ? configured : 'http://localhost:3000').replace(/\/+$/, '');
+}
 
 const SIGNING_IN = /\/(sign-in|sign-up)\/[^/]+$/;
 const ASSET_UPLOAD = /^\/api\/v1\/orgs\/[^/]+\/projects\/[^/]+\/assets\/?$/;

@@ -64,17 +64,43 @@ function peerAddressOf(c: Context<AppEnv>): string | null {
   return address === undefined ? null : plainAddress(address);
 }
 
+/** The socket a request came in on, when the server passed one: its peer never changes. */
+function socketOf(c: Context<AppEnv>): object | null {
+  const env: unknown = c.env;
+  const incoming: unknown = typeof env === 'object' && env !== null && 'incoming' in env ? env.incoming : null;
+  const socket: unknown = typeof incoming === 'object' && incoming !== null && 'socket' in incoming ? incoming.socket : null;
+  return typeof socket === 'object' ? socket : null;
+}
+
 /** An address as PostgreSQL's inet reads it: IPv4-mapped IPv6 as IPv4, no zone id; null if not an address. */
 function plainAddress(address: string): string | null {
   const bare = address.replace(/%.*$/, '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
   return isIP(bare) === 0 ? null : bare;
 }
 
-/** Resolves the client once per request and keeps it for every tenant transaction the request opens. */
+type Peer = { address: string | null; trusted: boolean };
+
+/**
+ * Resolves the client once per request and keeps it for every tenant transaction the request
+ * opens. The peer's address, and whether it is a trusted proxy, are worked out once per
+ * connection (a kept-alive connection carries many requests); X-Forwarded-For is read per
+ * request, and only from a trusted peer.
+ */
 export function clientAddress(trusted: BlockList): MiddlewareHandler<AppEnv> {
+  const peers = new WeakMap<object, Peer>();
+  const peerOf = (c: Context<AppEnv>): Peer => {
+    const socket = socketOf(c);
+    const known = socket && peers.get(socket);
+    if (known) return known;
+    const address = peerAddressOf(c);
+    const peer = { address, trusted: address !== null && isTrusted(address, trusted) };
+    if (socket) peers.set(socket, peer);
+    return peer;
+  };
   return async (c, next) => {
+    const peer = peerOf(c);
     const client: RequestClient = {
-      ipAddress: clientAddressOf(peerAddressOf(c), c.req.header('x-forwarded-for'), trusted),
+      ipAddress: peer.trusted ? clientAddressOf(peer.address, c.req.header('x-forwarded-for'), trusted) : peer.address,
       userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
     };
     c.set('client', client);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ErrorCode, TenantryError, sqlState } from '../errors.js';
+import { type ErrorCode, RateLimited, TenantryError, sqlState } from '../errors.js';
 import type { AppEnv } from './env.js';
 import { conflictingFields } from './unique-violation.js';
 
@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_json: 400,
   validation_failed: 400,
   unauthenticated: 401,
+  payment_required: 402,
   forbidden: 403,
   limit_exceeded: 403,
   feature_not_in_plan: 403,
@@ -21,6 +22,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  provider_error: 502,
   database_unreachable: 503,
   unavailable: 503,
   database_permission: 500,
@@ -110,6 +112,7 @@ export function handleError(error: Error, c: Context<AppEnv>) {
   }
   const status = STATUS[known.code];
   if (status >= 500 && known.code !== 'internal') c.var.logger.error({ err: error }, known.message);
+  if (known instanceof RateLimited) c.header('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
   return c.json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } }, status);
 }
 

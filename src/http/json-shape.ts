@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { authErrorResponse } from '../auth/auth-error.js';
 import { TenantryError } from '../errors.js';
 import type { AppEnv } from './env.js';
@@ -80,15 +80,4 @@ const CLOSE_BRACKET = 0x5d;
 export function refuseInput(c: Context<AppEnv>, message: string, details: ShapeViolation[]): Response {
   if (c.req.path.startsWith('/api/auth/')) return authErrorResponse(400, 'VALIDATION_ERROR', `${message} (${details.map((d) => d.path).join(', ')})`);
   throw new TenantryError('validation_failed', message, details);
-}
-
-/** Applies jsonShapeViolation to every JSON request body under the path it is mounted on, present routes and future. */
-export function limitJsonShape(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (c.req.header('content-type')?.toLowerCase().includes('json')) {
-      const violation = jsonShapeViolation(await c.req.raw.clone().text());
-      if (violation) return refuseInput(c, `invalid JSON shape: ${violation.path} is ${violation.message}`, [violation]);
-    }
-    await next();
-  };
 }

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Auth } from '../auth/auth.js';
 import type { AppEnv } from './env.js';
+import { CHECKS_MEMBERSHIP_ITSELF } from './openapi.js';
 import { authOperationId, deriveOperationId } from './operation-ids.js';
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -26,6 +27,7 @@ export async function apiDocument(app: OpenAPIHono<AppEnv>, auth: Auth) {
   const ownPaths = (document.paths ?? {}) as PathItems;
   nameOperations(ownPaths, (method, path, own) => own ?? deriveOperationId(method, path));
   declareMediaTypeRefusals(ownPaths);
+  dropRouteProperties(ownPaths);
   return plainPatterns({
     ...document,
     paths: { ...ownPaths, ...authPaths },
@@ -43,6 +45,13 @@ function nameOperations(paths: PathItems, name: (method: string, path: string, o
       const own = 'operationId' in operation && typeof operation.operationId === 'string' ? operation.operationId : undefined;
       Object.assign(operation, { operationId: name(method, path, own) });
     }
+  }
+}
+
+/** How a route checks membership (`checksMembershipItself`) is the server's business, not the API's. */
+function dropRouteProperties(paths: PathItems): void {
+  for (const item of Object.values(paths)) {
+    for (const [, operation] of entriesOf(item)) if (typeof operation === 'object' && operation !== null) Reflect.deleteProperty(operation, CHECKS_MEMBERSHIP_ITSELF);
   }
 }
 

@@ -12,16 +12,29 @@ export const ErrorBody = z
   })
   .openapi('Error');
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
+export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
 
 /** The failures every tenant route can answer with, declared once. */
 export const tenantErrorResponses = {
   400: errorResponse('Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON'),
   401: errorResponse('Not signed in'),
+  402: errorResponse('`payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on)'),
   403: errorResponse('The role, plan limit or plan features do not allow it'),
   404: errorResponse('No such resource in this organization'),
   409: errorResponse('Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`)'),
 } as const;
+
+/** The route property `checksMembershipItself` sets; an OpenAPI extension, so the route registry keeps it. */
+export const CHECKS_MEMBERSHIP_ITSELF = 'x-checks-membership-itself';
+
+/**
+ * Spread into a route (`createRoute({ ...checksMembershipItself, … })`) whose handler checks the
+ * caller's membership within its own single database round trip (`claimTenant`, then
+ * `inTenantOnce`): the tenant middleware then leaves it alone, with no list to edit (app.ts
+ * finds such routes in the registry). A route that says so and does not check is open to
+ * every signed-in user: the cross-tenant suite is what catches that.
+ */
+export const checksMembershipItself = { [CHECKS_MEMBERSHIP_ITSELF]: true } as const;
 
 export const uuid = () => z.uuid();
 

@@ -19,7 +19,16 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
     c.set('userId', null);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    // Set on the response as it stands: Hono's `c.header()` after the handler copies the
+    // response into a new one, and @hono/node-server then builds a full web Response where it
+    // would have written a plain one straight to the socket. The headers object is shared, so
+    // setting on it costs nothing; only immutable headers (a response fetched from elsewhere)
+    // take the copy.
+    try {
+      c.res.headers.set('x-request-id', requestId);
+    } catch {
+      c.header('x-request-id', requestId);
+    }
     requestLogger.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',

@@ -1,6 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Database } from '../db/connection.js';
+import type { LiveHub } from '../features/live-events/hub.js';
+import type { BillingConfig } from '../features/billing/config.js';
 import { TenantryError } from '../errors.js';
+import type { AiCallSettings } from '../features/ai-generate/call-settings.js';
 import type { AppEnv } from './env.js';
 
 /** What feature routers are built from. */
@@ -10,6 +13,16 @@ export type RouterDeps = {
   masterKey: Buffer;
   /** Where local files (uploaded assets) live. */
   dataDir: string;
+  /** The process's live event fan-out (one LISTEN connection); made on first use when omitted. */
+  liveEvents?: LiveHub;
+  /** How plans are paid for (BILLING_MODE); `none` when absent. */
+  billing?: BillingConfig;
+  /** The public origin (BASE_URL), for links in mail. */
+  baseUrl: string;
+  /** OUTBOUND_ALLOW_PRIVATE: whether tenant-supplied URLs (AI base URLs) may reach private addresses. */
+  outbound: { allowPrivate: boolean };
+  /** How model calls are made (timeouts and retries); the defaults in src/features/ai-generate when absent. */
+  ai?: AiCallSettings;
 };
 
 const TARGETS: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };

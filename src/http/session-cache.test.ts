@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Actor, type ApiHarness, createApiHarness } from '../../test/support/api.js';
 
 const TTL_MS = 400;
@@ -35,6 +35,18 @@ describe('the session cache', () => {
     // … and refused once the cache entry has lapsed.
     await new Promise((done) => setTimeout(done, TTL_MS + 100));
     expect((await projects(actor)).status).toBe(401);
+  });
+
+  it('asks once for credentials that several requests bring at the same moment', async () => {
+    const actor = await signIn(h.tenantA.actors.member);
+    const asked = vi.spyOn(h.auth.api, 'getSession');
+    try {
+      const statuses = await Promise.all(Array.from({ length: 8 }, async () => (await projects(actor)).status));
+      expect(statuses).toEqual(Array.from({ length: 8 }, () => 200));
+      expect(asked).toHaveBeenCalledTimes(1);
+    } finally {
+      asked.mockRestore();
+    }
   });
 
   it('forgets a session at once when it is signed out through this process', async () => {

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { memberRole } from '../auth/membership.js';
 import { isRole } from '../auth/permissions.js';
 import type { Database } from '../db/connection.js';
@@ -30,6 +30,25 @@ async function membershipOf(db: Database, idOrSlug: string, userId: string) {
     return role ? { organizationId: idOrSlug.toLowerCase(), role } : null;
   }
   return idOrSlug.length <= 64 && SLUG.test(idOrSlug) ? membershipBySlug(db, idOrSlug, userId) : null;
+}
+
+/** Who a request claims to act for, before membership is checked. */
+export type TenantClaim = { organizationId: string; userId: string };
+
+/**
+ * For routes that check membership inside their own single round trip (`inTenantOnce`): the
+ * signed-in caller (401 otherwise) and the organization the path names. An id costs nothing
+ * here; a slug is resolved, with the caller's membership, in one statement, and 404s like
+ * `tenantScope` when the caller is no member.
+ */
+export async function claimTenant(db: Database, c: Context<AppEnv>): Promise<TenantClaim> {
+  const userId = c.var.userId;
+  if (!userId) throw new TenantryError('unauthenticated', 'sign in first');
+  const idOrSlug = c.req.param('orgId') ?? '';
+  if (isUuid(idOrSlug)) return { organizationId: idOrSlug.toLowerCase(), userId };
+  const membership = await membershipOf(db, idOrSlug, userId);
+  if (!membership) throw new TenantryError('not_found', 'organization not found');
+  return { organizationId: membership.organizationId, userId };
 }
 
 /**

@@ -40,6 +40,8 @@ function uniqueKeyFields(): Map<string, string[]> {
         return field ? [field] : [];
       });
     for (const column of config.columns) if (column.isUnique && column.uniqueName) fields.set(column.uniqueName, namesOf([column]));
+    // A single-column primary key that is itself a field (the slug registry's `slug`).
+    for (const column of config.columns) if (column.primary) fields.set(`${config.name}_pkey`, namesOf([column]));
     for (const unique of config.uniqueConstraints) {
       const name = unique.getName();
       if (name) fields.set(name, namesOf(unique.columns));
@@ -53,21 +55,31 @@ function uniqueKeyFields(): Map<string, string[]> {
 
 let known: Map<string, string[]> | undefined;
 
-/** The name of the violated constraint, under Drizzle's (and Better Auth's) wrappers. */
+/**
+ * The name of the violated constraint, under Drizzle's (and Better Auth's) wrappers. Citus
+ * relays a worker's error without the constraint field, so there only the message names it.
+ */
 function constraintOf(error: unknown): string | undefined {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
     if ('constraint' in current && typeof current.constraint === 'string') return current.constraint;
+    const relayed =
+      'code' in current && current.code === '23505' && 'message' in current && typeof current.message === 'string'
+        ? /unique constraint "([^"]+)"/.exec(current.message)
+        : null;
+    if (relayed?.[1]) return relayed[1];
     current = 'cause' in current ? current.cause : undefined;
   }
   return undefined;
 }
 
 export function conflictingFields(error: unknown): { path: string }[] | undefined {
-  const constraint = constraintOf(error);
-  if (!constraint) return undefined;
+  const named = constraintOf(error);
+  if (!named) return undefined;
   known ??= uniqueKeyFields();
+  // On Citus the violation happens on a shard, whose constraint carries the shard id (…_key_102037).
+  const constraint = known.has(named) || SCOPE_ONLY_INDEXES[named] ? named : named.replace(/_\d+$/, '');
   const fields = (known.get(constraint) ?? []).filter((field) => !SCOPE_FIELDS.has(field));
   if (fields.length > 0) return fields.map((path) => ({ path }));
-  const named = SCOPE_ONLY_INDEXES[constraint];
-  return named ? [{ path: named }] : undefined;
+  const scoped = SCOPE_ONLY_INDEXES[constraint];
+  return scoped ? [{ path: scoped }] : undefined;
 }

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { clearReferences, isClearedParent } from '../db/cleared-references.js';
 import type { Database } from '../db/connection.js';
 import { withPlatform, withTenant } from '../db/tenant-context.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { retentionDays } from './retention.js';
+import { rowsOf } from '../db/rows.js';
 
 /**
  * Every soft-deleting table, children before parents, so each row is counted where it was
@@ -105,6 +107,7 @@ async function deleteInBatches(db: Database, table: PurgeTable, cutoff: Date, re
               await tx.execute(sql`select id from project_assets where organization_id = ${organizationId} and ${sql.identifier(filesColumn)} in ${ids}`),
             ).map((row) => row.id)
           : [];
+        if (isClearedParent(table)) await clearReferences(tx, organizationId, table, doomed);
         await tx.execute(sql`delete from ${sql.identifier(table)} where organization_id = ${organizationId} and id in ${ids}`);
         return { deleted: doomed.length, files };
       });
@@ -118,6 +121,3 @@ async function deleteInBatches(db: Database, table: PurgeTable, cutoff: Date, re
   return purged;
 }
 
-function rowsOf<Row>(result: unknown): Row[] {
-  return (result as { rows: Row[] }).rows;
-}

@@ -26,7 +26,35 @@ export async function seedAi(seed: OrganizationSeed): Promise<void> {
   await seedConversations(seed);
   await seedProviders(seed);
   await seedGenerations(seed);
+  await seedPricesAndUsage(seed);
   await seedIntegrations(seed);
+}
+
+/**
+ * The price table (one version per provider's model) and this month's token counter, so the
+ * AI settings show figures and every tenant table has rows to probe.
+ */
+async function seedPricesAndUsage(seed: OrganizationSeed): Promise<void> {
+  const { organization, clock } = seed;
+  await seed.writer.insert(
+    'ai_model_prices',
+    organization.aiProviders.map((provider) => {
+      const [input, output] = PRICES[provider.defaultModel] ?? [0, 0];
+      return {
+        organization_id: seed.id,
+        id: seed.rowId('ai-price', provider.provider, provider.defaultModel, 1),
+        kind: provider.provider,
+        model: provider.defaultModel,
+        version: 1,
+        input_per_million: input.toFixed(6),
+        output_per_million: output.toFixed(6),
+        created_by_id: seed.user('admin'),
+      };
+    }),
+  );
+  await seed.writer.insert('ai_token_usage', [
+    { organization_id: seed.id, id: seed.rowId('ai-token-usage', 0), month: `${clock.at(0).slice(0, 7)}-01`, used_tokens: 1_840, reserved_tokens: 0 },
+  ]);
 }
 
 async function seedConversations(seed: OrganizationSeed): Promise<void> {

@@ -90,9 +90,10 @@ export async function seedDocuments(seed: OrganizationSeed): Promise<void> {
     const lead = leadOf(project);
     await writer.actAs(seed.user(lead));
 
+    const documents = documentsOf(project, lead);
     await writer.insert(
       'documents',
-      documentsOf(project, lead).map((document, index) => ({
+      documents.map((document, index) => ({
         organization_id: seed.id,
         id: seed.rowId('document', project.key, document.slug),
         project_id: projectId,
@@ -104,6 +105,20 @@ export async function seedDocuments(seed: OrganizationSeed): Promise<void> {
         published_at: document.status === 'draft' ? null : clock.at(-20 + index * 3, 14),
         creator_id: seed.user(document.creator),
         metadata: jsonb({ wordCount: document.content.split(/\s+/).length, tags: [project.key.toLowerCase(), document.type] }),
+        created_at: clock.at(-25 + index * 3, 10),
+      })),
+    );
+    // Each document as it was created: version 1, so its history starts where the API's would.
+    await writer.insert(
+      'document_versions',
+      documents.map((document, index) => ({
+        organization_id: seed.id,
+        id: seed.rowId('document-version', project.key, document.slug, '1'),
+        document_id: seed.rowId('document', project.key, document.slug),
+        version: 1,
+        title: document.title,
+        content: document.content,
+        author_id: seed.user(document.creator),
         created_at: clock.at(-25 + index * 3, 10),
       })),
     );

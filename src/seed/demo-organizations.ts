@@ -1,3 +1,4 @@
+import { renderMail } from '../mail/templates.js';
 import { membershipsOf } from './content/organizations.js';
 import type { OrganizationSeed } from './context.js';
 import { planIdByCode } from './reference-data.js';
@@ -12,7 +13,13 @@ export async function seedOrganization(seed: OrganizationSeed): Promise<void> {
   await writer.actAs(seed.user('owner'));
 
   const [existing] = await writer.session.query('select 1 from organizations where id = $1', [seed.id]);
-  if (!existing) {
+  // The registry keeps slugs unique (migrations/0016): an organization whose slug another one
+  // holds is not created, and requireIds below says so.
+  await writer.insert('organization_slugs', [{ slug: organization.slug, organization_ref: seed.id }]);
+  const [claim] = await writer.session.query<{ id: string }>('select organization_ref::text as id from organization_slugs where slug = $1', [
+    organization.slug,
+  ]);
+  if (!existing && claim?.id === seed.id) {
     // A data key is made only for an organization that is about to exist, and kept only if it does.
     const wrappedKey = seed.keys.create(seed.id);
     const inserted = await writer.insert('organizations', [
@@ -55,6 +62,28 @@ export async function seedOrganization(seed: OrganizationSeed): Promise<void> {
       status: invitation.status,
       expires_at: clock.at(invitation.status === 'expired' ? -3 : 7),
       inviter_id: seed.user(invitation.inviter),
+    })),
+  );
+
+  // The mail each invitation sent, as its admins see it (the queue's jobs are long cleaned up).
+  await writer.insert(
+    'mail_deliveries',
+    organization.invitations.map((invitation) => ({
+      organization_id: seed.id,
+      id: seed.rowId('mail-delivery', invitation.email),
+      job_id: seed.rowId('mail-job', invitation.email),
+      template: 'invitation',
+      recipient: invitation.email,
+      subject: renderMail('invitation', 'en', {
+        organizationName: organization.name,
+        inviterName: null,
+        role: invitation.role,
+        link: '',
+        expiresAt: new Date(clock.at(7)),
+      }).subject,
+      status: 'sent',
+      attempts: 1,
+      sent_at: clock.at(invitation.status === 'expired' ? -5 : -1),
     })),
   );
 

@@ -5,8 +5,10 @@ import { DEMO_ORGANIZATIONS, type DemoOrganization, membershipsOf } from './cont
 import { type OrganizationSeed, organizationSeed } from './context.js';
 import { DataKeys } from './data-keys.js';
 import { seedAi } from './demo-ai.js';
+import { seedWebhooks } from './demo-webhooks.js';
 import { seedDocuments } from './demo-documents.js';
 import { seedInsights } from './demo-insights.js';
+import { seedNotifications } from './demo-notifications.js';
 import { seedOrganization } from './demo-organizations.js';
 import { seedDemoUsers } from './demo-users.js';
 import { seedWork } from './demo-work.js';
@@ -91,6 +93,8 @@ async function seedOrganizationData(seed: OrganizationSeed): Promise<void> {
   await seedDocuments(seed);
   await seedAi(seed);
   await seedInsights(seed);
+  await seedNotifications(seed);
+  await seedWebhooks(seed);
   seed.writer.count('audit_logs', (await auditRows()) - auditBefore);
 }
 

@@ -130,10 +130,9 @@ export async function seedReferenceData(writer: SeedWriter): Promise<void> {
     writer.count('plan_features', linked.length);
   }
   await writer.insert(
-    'templates',
+    'public_templates',
     PUBLIC_TEMPLATES.map((template) => ({
       id: seedId('template', 'public', template.name),
-      organization_id: null,
       name: template.name,
       description: template.description,
       category: template.category,

@@ -272,13 +272,21 @@ function refuseOtherTables(plan: TransferPlan, header: ExportHeader, location: s
   );
 }
 
+/** Refuses an organization whose id or slug the target holds; otherwise claims the slug for it. */
 async function refuseExistingOrganization(session: SqlSession, header: ExportHeader, location: string): Promise<void> {
   const { id, slug } = header.organization;
+  // The slug's registry (migrations/0016) holds every slug, organizations' own column included.
   const [existing] = await session.query<{ id: string; slug: string }>(
-    'select id::text as id, slug from public.organizations where id = $1 or slug = $2 limit 1',
+    `select id::text as id, slug from public.organizations where id = $1
+     union all
+     select organization_ref::text, slug from public.organization_slugs where slug = $2
+     limit 1`,
     [id, slug],
   );
-  if (!existing) return;
+  if (!existing) {
+    await session.query('insert into public.organization_slugs (slug, organization_ref) values ($1, $2)', [slug, id]);
+    return;
+  }
   throw new TenantryError(
     'conflict',
     existing.id === id

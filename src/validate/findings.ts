@@ -14,6 +14,7 @@ export const RULES = [
   'cross-tenant-reference',
   'model-rule',
   'probe-no-context',
+  'probe-own-rows',
   'probe-cross-tenant',
 ] as const;
 

@@ -27,10 +27,21 @@ const TRIGGER_EVENTS = { INSERT: 4, DELETE: 8, UPDATE: 16 } as const;
 const FIRES_NORMALLY = new Set(['O', 'A']);
 
 /**
- * The trail itself (auditing audit_logs would write a row for every row it writes), and
- * task_sprint_states, a history derived from tasks whose every change is already audited.
+ * The trail itself (auditing audit_logs would write a row for every row it writes);
+ * task_sprint_states and document_versions, histories derived from tasks and documents whose
+ * every change is already audited; notifications, derived from audited changes too (a storm of
+ * a thousand would write a thousand trail rows); live_events, a few minutes' transport
+ * buffer for the event stream; and webhook_deliveries, a delivery log of audited changes
+ * (every retry would otherwise add a trail row).
  */
-const UNAUDITED = new Set(['public.audit_logs', 'public.task_sprint_states']);
+const UNAUDITED = new Set([
+  'public.audit_logs',
+  'public.task_sprint_states',
+  'public.document_versions',
+  'public.notifications',
+  'public.live_events',
+  'public.webhook_deliveries',
+]);
 
 /** tenant-index, fk-index and audit-trigger. */
 export async function checkSchema(session: SqlSession, catalog: Catalog, log: RuleLog): Promise<void> {

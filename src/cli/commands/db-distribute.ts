@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type DistributeOutcome, type DistributionStep, SEQUENTIAL_MODE, distribute } from '../../citus/index.js';
+import { type DistributeOutcome, type DistributionStep, distribute } from '../../citus/index.js';
 import { TenantryError } from '../../errors.js';
 import { say, withDatabase } from '../runtime.js';
 import { type ReferenceLimitOptions, printFindings, referenceLimits, withReferenceLimitOptions } from './db-validate.js';
@@ -41,7 +41,7 @@ function printOutcome(outcome: DistributeOutcome): void {
       printFindings(outcome.report, 'Citus readiness');
       say();
       if (!outcome.citusVersion) say('-- the citus extension is not installed here: this is the plan for a database that has it');
-      printScript(outcome.steps);
+      printScript(outcome.steps, outcome.script);
       if (!outcome.report.ok) {
         say(`-- distribute would refuse: fix the ${outcome.report.findings.length} finding(s) above first`);
         process.exitCode = 1;
@@ -61,12 +61,15 @@ function printOutcome(outcome: DistributeOutcome): void {
   }
 }
 
-/** Exactly what distribute runs, as a script psql would accept, each call with the reason for it. */
-function printScript(steps: DistributionStep[]): void {
+/** Exactly what distribute runs, as a script psql would accept, each conversion with the reason for it. */
+function printScript(steps: DistributionStep[], script: string[]): void {
   const references = steps.filter((s) => s.kind === 'reference').length;
   say(`-- ${references} reference table(s), then ${steps.length - references} distributed table(s), in one transaction`);
+  const reasons = new Map(steps.map((step) => [step.statement, `${step.table}: ${step.reason}`]));
   say('begin;');
-  say(`${SEQUENTIAL_MODE};`);
-  for (const step of steps) say(`${step.statement};  -- ${step.table}: ${step.reason}`);
+  for (const statement of script) {
+    const reason = reasons.get(statement);
+    say(reason ? `${statement};  -- ${reason}` : `${statement};`);
+  }
   say('commit;');
 }

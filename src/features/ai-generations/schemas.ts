@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { generationTypes } from '../../db/schema/index.js';
+import { generationStatuses, generationTasks, generationTypes } from '../../db/schema/index.js';
 import { PageQuery, pageOf } from '../../http/openapi.js';
 
 /** Exact decimal text, as PostgreSQL's numeric(12,6) holds it, e.g. "0.012300". */
@@ -23,6 +23,15 @@ export const AiGeneration = z
     cost: money,
     latencyMs: z.int().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    /** Set for generations the server made (`POST …/ai/generate`); null for recorded ones. */
+    task: z.enum(generationTasks).nullable(),
+    /** reserved while the call runs; recorded generations are succeeded. */
+    status: z.enum(generationStatuses),
+    reservedTokens: z.int(),
+    /** The price table version the cost was computed with; null without a price. */
+    priceVersion: z.int().nullable(),
+    /** The provider's error in words when status is failed. */
+    error: z.string().nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -21,7 +21,7 @@ export async function recordAiGeneration(call: ServiceCall, input: CreateAiGener
   requirePermission(call, 'work:write');
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
-    if (input.projectId) await requireLiveProject(tx, organizationId, input.projectId);
+    if (input.projectId) await requireLiveProject(tx, call.scope, input.projectId, 'write');
     if (input.aiProviderId && !(await repository.aiProviderExists(tx, organizationId, input.aiProviderId))) {
       throw new TenantryError('not_found', 'AI provider not found');
     }

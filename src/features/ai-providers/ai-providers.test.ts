@@ -37,7 +37,7 @@ describe('AI providers API', () => {
     expect(org?.wrapped_data_key).toBeNull();
 
     const created = await h.request(actors.admin, 'POST', path(organizationId), {
-      provider: 'openai', name: 'OpenAI', defaultModel: 'gpt-4o', apiKey: firstKey, isDefault: true,
+      kind: 'openai', name: 'OpenAI', model: 'gpt-4o', apiKey: firstKey, isDefault: true,
     });
     const createdText = await created.text();
     expect(created.status, createdText).toBe(201);
@@ -82,7 +82,7 @@ describe('AI providers API', () => {
   it('never writes an API key to a log line', async () => {
     const secret = 'sk-live-LOGCHECKsecret-0003-lmno';
     const created = await h.request(h.tenantA.actors.admin, 'POST', path(h.tenantA.organizationId), {
-      provider: 'anthropic', name: 'Log check', defaultModel: 'claude', apiKey: secret,
+      kind: 'anthropic', name: 'Log check', model: 'claude', apiKey: secret,
     });
     expect(created.status).toBe(201);
     await h.request(h.tenantA.actors.admin, 'POST', path(h.tenantA.organizationId), { name: 'broken', apiKey: secret });
@@ -92,15 +92,15 @@ describe('AI providers API', () => {
 
   it('keeps one default provider, refuses duplicate names, and deletes', async () => {
     const { organizationId, actors } = h.tenantA;
-    const first = (await (await h.request(actors.owner, 'POST', path(organizationId), { provider: 'ollama', name: 'Local', isDefault: true })).json()) as Provider;
-    const second = (await (await h.request(actors.owner, 'POST', path(organizationId), { provider: 'anthropic', name: 'Claude', apiKey: 'short' })).json()) as Provider;
+    const first = (await (await h.request(actors.owner, 'POST', path(organizationId), { kind: 'ollama', name: 'Local', isDefault: true })).json()) as Provider;
+    const second = (await (await h.request(actors.owner, 'POST', path(organizationId), { kind: 'anthropic', name: 'Claude', apiKey: 'short' })).json()) as Provider;
     expect(second).toMatchObject({ apiKeyHint: '…', hasApiKey: true, isDefault: false });
     await h.request(actors.owner, 'PATCH', path(organizationId, `/${second.id}`), { isDefault: true });
     const firstNow = (await (await h.request(actors.owner, 'GET', path(organizationId, `/${first.id}`))).json()) as Provider;
     expect(firstNow).toMatchObject({ isDefault: false });
     expect(await (await h.request(actors.owner, 'PATCH', path(organizationId, `/${first.id}`), {})).json()).toEqual(firstNow);
 
-    const duplicate = await h.request(actors.owner, 'POST', path(organizationId), { provider: 'openai', name: 'Claude' });
+    const duplicate = await h.request(actors.owner, 'POST', path(organizationId), { kind: 'openai', name: 'Claude' });
     expect(duplicate.status).toBe(409);
 
     expect((await h.request(actors.admin, 'DELETE', path(organizationId, `/${first.id}`))).status).toBe(204);
@@ -109,7 +109,7 @@ describe('AI providers API', () => {
 
   it('answers 401 without a session and 403 below admin or without the plan feature', async () => {
     const { organizationId, actors } = h.tenantA;
-    const body = { provider: 'openai', name: 'Nope', apiKey: 'sk-nope-nope-nope-nope' };
+    const body = { kind: 'openai', name: 'Nope', apiKey: 'sk-nope-nope-nope-nope' };
     const anonymous = await h.request(null, 'GET', path(organizationId));
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
@@ -128,20 +128,36 @@ describe('AI providers API', () => {
     const { organizationId, actors } = h.tenantA;
     const before = await h.test.db.query('select * from ai_providers order by id');
     const response = await h.request(actors.admin, 'POST', path(organizationId), {
-      provider: 'skynet', name: '', baseUrl: 'ftp://example.test', apiKey: '', extra: true,
+      kind: 'skynet', name: '', baseUrl: 'ftp://example.test', apiKey: '', extra: true,
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; details: { path: string }[] } };
     expect(body.error.code).toBe('validation_failed');
-    expect(body.error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['provider', 'name', 'baseUrl', 'apiKey']));
+    expect(body.error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['kind', 'name', 'baseUrl', 'apiKey']));
     const unknownField = await h.request(actors.admin, 'PATCH', path(organizationId, `/${crypto.randomUUID()}`), { apiKeyHint: 'x' });
     expect(unknownField.status).toBe(400);
     expect(await h.test.db.query('select * from ai_providers order by id')).toEqual(before);
   });
 
+  it('takes {kind, baseUrl, apiKey, model} alone, and refuses a base URL on a private address without OUTBOUND_ALLOW_PRIVATE', async () => {
+    const { organizationId, actors } = h.tenantA;
+    const created = await h.request(actors.admin, 'POST', path(organizationId), { kind: 'openai-compatible', baseUrl: 'https://93.184.215.14/v1', apiKey: 'k', model: 'llama3' });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ kind: 'openai-compatible', model: 'llama3', name: 'openai-compatible llama3', baseUrl: 'https://93.184.215.14/v1' });
+    const before = await h.test.db.query('select * from ai_providers order by id');
+    for (const baseUrl of ['http://127.0.0.1:11434/v1', 'http://10.1.2.3/v1', 'http://[::1]:8080/v1', 'http://localhost:11434/v1']) {
+      const refused = await h.request(actors.admin, 'POST', path(organizationId), { kind: 'openai-compatible', baseUrl, model: 'llama3', name: baseUrl });
+      expect(refused.status, baseUrl).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'baseUrl' }] } });
+    }
+    const noUrl = await h.request(actors.admin, 'POST', path(organizationId), { kind: 'openai-compatible', model: 'llama3', name: 'no url' });
+    expect(noUrl.status).toBe(400);
+    expect(await h.test.db.query('select * from ai_providers order by id')).toEqual(before);
+  });
+
   it("answers 404 for another tenant's provider, exactly like a missing one, and leaves it unchanged", async () => {
     const { organizationId, actors } = h.tenantA;
-    const mine = (await (await h.request(actors.admin, 'POST', path(organizationId), { provider: 'google', name: 'Gemini', apiKey: 'AIza-victim-key-0000-1234' })).json()) as Provider;
+    const mine = (await (await h.request(actors.admin, 'POST', path(organizationId), { kind: 'google', name: 'Gemini', apiKey: 'AIza-victim-key-0000-1234' })).json()) as Provider;
     const before = await providerRow(mine.id);
     const outsider = h.tenantB.actors.owner;
     const attempts = [

@@ -1,7 +1,8 @@
 import { type SQL, and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import { aiProviders } from '../../db/schema/index.js';
+import { clearReferences } from '../../db/cleared-references.js';
 import type { Tx } from '../../db/tenant-context.js';
-import type { UpdateAiProviderInput } from './schemas.js';
+import type { AiProviderKind } from '../../db/schema/index.js';
 
 /**
  * Every column the API may show. The ciphertext is left out of every read and `returning`, so
@@ -10,6 +11,8 @@ import type { UpdateAiProviderInput } from './schemas.js';
 const shown = {
   id: aiProviders.id,
   organizationId: aiProviders.organizationId,
+  kind: aiProviders.provider,
+  model: aiProviders.defaultModel,
   provider: aiProviders.provider,
   name: aiProviders.name,
   defaultModel: aiProviders.defaultModel,
@@ -23,7 +26,14 @@ const shown = {
   updatedAt: aiProviders.updatedAt,
 };
 
-export type AiProviderView = Omit<typeof aiProviders.$inferSelect, 'apiKeyCiphertext'> & { hasApiKey: boolean };
+export type AiProviderView = Omit<typeof aiProviders.$inferSelect, 'apiKeyCiphertext'> & {
+  hasApiKey: boolean;
+  kind: AiProviderKind;
+  model: string | null;
+};
+
+/** The columns a caller may set, as stored. */
+export type ProviderChanges = Partial<Pick<typeof aiProviders.$inferInsert, 'name' | 'defaultModel' | 'baseUrl' | 'isDefault' | 'status'>>;
 
 /** The sealed key and its hint, as stored. */
 export type SealedKey = { apiKeyCiphertext: Uint8Array | null; apiKeyHint: string | null };
@@ -59,7 +69,7 @@ export async function findAiProvider(tx: Tx, organizationId: string, id: string)
 export async function insertAiProvider(
   tx: Tx,
   organizationId: string,
-  values: Omit<UpdateAiProviderInput, 'apiKey'> &
+  values: ProviderChanges &
     Pick<typeof aiProviders.$inferInsert, 'provider' | 'name'> &
     SealedKey & { id: string; createdById: string },
 ): Promise<AiProviderView> {
@@ -75,7 +85,7 @@ export async function updateAiProvider(
   tx: Tx,
   organizationId: string,
   id: string,
-  changes: Omit<UpdateAiProviderInput, 'apiKey'> & Partial<SealedKey>,
+  changes: ProviderChanges & Partial<SealedKey>,
 ): Promise<AiProviderView | undefined> {
   const [row] = await tx.update(aiProviders).set(changes).where(inOrganization(organizationId, id)).returning(shown);
   return row;
@@ -100,6 +110,16 @@ export async function clearDefault(tx: Tx, organizationId: string, exceptId: str
 
 /** Hard delete (the table has no deleted_at); generations keep their record with the reference cleared. */
 export async function deleteAiProvider(tx: Tx, organizationId: string, id: string): Promise<boolean> {
+  await clearReferences(tx, organizationId, 'ai_providers', [id]);
   const rows = await tx.delete(aiProviders).where(inOrganization(organizationId, id)).returning({ id: aiProviders.id });
   return rows.length > 0;
+}
+
+/** The sealed key with what a call needs; only the generation service asks for it. */
+export async function findSealedProvider(tx: Tx, organizationId: string, id: string) {
+  const [row] = await tx
+    .select({ ...shown, apiKeyCiphertext: aiProviders.apiKeyCiphertext })
+    .from(aiProviders)
+    .where(inOrganization(organizationId, id));
+  return row;
 }

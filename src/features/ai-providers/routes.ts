@@ -34,17 +34,18 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...tenantErrorResponses },
 });
 
-export function aiProviderRoutes({ db, masterKey }: RouterDeps) {
+export function aiProviderRoutes({ db, masterKey, outbound }: RouterDeps) {
   const call = (c: Parameters<typeof callerOf>[1]) => callerOf(db, c);
+  const deps = { masterKey, allowPrivate: outbound.allowPrivate };
   return newRouter()
     .openapi(list, async (c) => {
       const page = await service.listAiProviders(call(c), c.req.valid('query'));
       return c.json({ items: page.items.map(serialize), nextCursor: page.nextCursor }, 200);
     })
-    .openapi(create, async (c) => c.json(serialize(await service.createAiProvider(call(c), masterKey, c.req.valid('json'))), 201))
+    .openapi(create, async (c) => c.json(serialize(await service.createAiProvider(call(c), deps, c.req.valid('json'))), 201))
     .openapi(get, async (c) => c.json(serialize(await service.getAiProvider(call(c), c.req.valid('param').id)), 200))
     .openapi(update, async (c) =>
-      c.json(serialize(await service.updateAiProvider(call(c), masterKey, c.req.valid('param').id, c.req.valid('json'))), 200))
+      c.json(serialize(await service.updateAiProvider(call(c), deps, c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(remove, async (c) => {
       await service.deleteAiProvider(call(c), c.req.valid('param').id);
       return c.body(null, 204);

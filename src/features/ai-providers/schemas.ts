@@ -7,6 +7,11 @@ export const AiProvider = z
   .object({
     id: z.uuid(),
     organizationId: z.uuid(),
+    /** What the provider speaks: `openai`, `anthropic` or `openai-compatible` can be called. */
+    kind: z.enum(aiProviderKinds),
+    /** The model generations use (the same value as `defaultModel`). */
+    model: z.string().nullable(),
+    /** The older name of `kind`. */
     provider: z.enum(aiProviderKinds),
     name: z.string(),
     defaultModel: z.string().nullable(),
@@ -24,22 +29,31 @@ export const AiProvider = z
 
 const apiKey = z.string().trim().min(1).max(4096);
 
+const model = z.string().trim().min(1).max(200);
+
 const providerFields = {
-  provider: z.enum(aiProviderKinds),
   name: z.string().trim().min(1).max(200),
-  defaultModel: z.string().trim().min(1).max(200).nullish(),
+  /** Where the provider's API lives; checked against private addresses (OUTBOUND_ALLOW_PRIVATE). */
   baseUrl: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
   isDefault: z.boolean().optional(),
   status: z.enum(aiProviderStatuses).optional(),
 };
 
+/** `{kind, baseUrl?, apiKey, model}` is a whole provider; the name defaults to the kind and model. */
 export const CreateAiProviderBody = z
-  .strictObject({ ...providerFields, apiKey: apiKey.optional() })
+  .strictObject({
+    kind: z.enum(aiProviderKinds),
+    model: model.optional(),
+    ...providerFields,
+    name: providerFields.name.optional(),
+    apiKey: apiKey.optional(),
+  })
   .openapi('CreateAiProvider');
 
 export const UpdateAiProviderBody = z
   .strictObject({
     ...providerFields,
+    model: model.nullable(),
     /** A new key replaces the stored one; null removes it. */
     apiKey: apiKey.nullable(),
   })

@@ -1,7 +1,9 @@
 import { ROLE_ORDER } from '../../auth/permissions.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { requireAccessVia, requireCommentAccess } from '../shared/project-access.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import { afterCommentChanged, afterCommentCreated } from '../notifications/service.js';
 import { findTaskId } from '../tasks/service.js';
 import * as repository from './repository.js';
 import type { CommentListFilter, CreateCommentInput, UpdateCommentInput } from './schemas.js';
@@ -13,6 +15,7 @@ export async function listComments(call: ServiceCall, taskIdOrRef: string, filte
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
     const taskId = found(await findTaskId(tx, organizationId, taskIdOrRef), 'task');
+    await requireAccessVia(tx, call.scope, 'task', taskId, 'read');
     return repository.listComments(tx, organizationId, taskId, { afterId, limit: filter.limit });
   });
   return toPage(rows, filter.limit);
@@ -20,7 +23,10 @@ export async function listComments(call: ServiceCall, taskIdOrRef: string, filte
 
 export async function getComment(call: ServiceCall, id: string) {
   requirePermission(call, 'read');
-  return found(await inTenant(call, (tx) => repository.findComment(tx, call.scope.organizationId, id)), 'comment');
+  return inTenant(call, async (tx) => {
+    await requireCommentAccess(tx, call.scope, id, 'read');
+    return found(await repository.findComment(tx, call.scope.organizationId, id), 'comment');
+  });
 }
 
 export async function createComment(call: ServiceCall, taskIdOrRef: string, input: CreateCommentInput) {
@@ -28,7 +34,10 @@ export async function createComment(call: ServiceCall, taskIdOrRef: string, inpu
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
     const taskId = found(await findTaskId(tx, organizationId, taskIdOrRef), 'task');
-    return repository.insertComment(tx, organizationId, taskId, userId, input.body);
+    await requireAccessVia(tx, call.scope, 'task', taskId, 'comment');
+    const comment = await repository.insertComment(tx, organizationId, taskId, userId, input.body);
+    await afterCommentCreated(tx, { organizationId, actorId: userId }, comment);
+    return comment;
   });
 }
 
@@ -46,11 +55,14 @@ async function changeOwnComment(call: ServiceCall, id: string, changes: Paramete
   requirePermission(call, 'work:write');
   const { organizationId, userId, role } = call.scope;
   return inTenant(call, async (tx) => {
+    await requireCommentAccess(tx, call.scope, id, 'comment');
     const comment = found(await repository.findComment(tx, organizationId, id), 'comment');
     if (comment.authorId !== userId && !moderates(role)) {
       throw new TenantryError('forbidden', 'only the author or an admin may change a comment');
     }
     if (!(await repository.updateComment(tx, organizationId, id, changes))) throw new TenantryError('not_found', 'comment not found');
+    const deleted = 'deletedAt' in changes;
+    await afterCommentChanged(tx, { organizationId, actorId: userId }, { ...comment, body: deleted ? null : changes.body, bodyBefore: comment.body, deleted });
     // Read back with its author; a deleted comment reads as nothing.
     return repository.findComment(tx, organizationId, id);
   });

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { requireAccessVia, requireProjectAccess } from '../shared/project-access.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
 import type { CreateEpicInput, EpicListFilter, UpdateEpicInput } from './schemas.js';
@@ -10,7 +11,7 @@ export async function listEpics(call: ServiceCall, projectId: string, filter: Ep
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    found(await repository.findProject(tx, organizationId, projectId), 'project');
+    await requireProjectAccess(tx, call.scope, projectId, 'read');
     return repository.listEpics(tx, organizationId, projectId, { ...filter, afterId });
   });
   return toPage(rows, filter.limit);
@@ -18,14 +19,17 @@ export async function listEpics(call: ServiceCall, projectId: string, filter: Ep
 
 export async function getEpic(call: ServiceCall, id: string) {
   requirePermission(call, 'read');
-  return found(await inTenant(call, (tx) => repository.findEpic(tx, call.scope.organizationId, id)), 'epic');
+  return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'epic', id, 'read');
+    return found(await repository.findEpic(tx, call.scope.organizationId, id), 'epic');
+  });
 }
 
 export async function createEpic(call: ServiceCall, projectId: string, input: CreateEpicInput) {
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
-    found(await repository.findProject(tx, organizationId, projectId), 'project');
+    await requireProjectAccess(tx, call.scope, projectId, 'write');
     await assertOwnerIsMember(tx, organizationId, input.ownerId);
     return repository.insertEpic(tx, organizationId, projectId, input);
   });
@@ -35,6 +39,7 @@ export async function updateEpic(call: ServiceCall, id: string, input: UpdateEpi
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'epic', id, 'write');
     const epic = found(await repository.findEpic(tx, organizationId, id), 'epic');
     await assertOwnerIsMember(tx, organizationId, input.ownerId);
     const startDate = input.startDate === undefined ? epic.startDate : input.startDate;
@@ -52,6 +57,7 @@ export async function deleteEpic(call: ServiceCall, id: string): Promise<void> {
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   await inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'epic', id, 'write');
     found(await repository.updateEpic(tx, organizationId, id, { deletedAt: new Date() }), 'epic');
     await repository.detachTasks(tx, organizationId, id);
   });

@@ -3,6 +3,7 @@ import type { GapStatus } from '../../db/schema/index.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { requireLiveProject } from '../shared/live-project.js';
+import { requireAccessVia } from '../shared/project-access.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
 import type { CreateGapInput, GapListFilter, UpdateGapInput } from './schemas.js';
@@ -33,7 +34,7 @@ export async function listGaps(call: ServiceCall, projectId: string, filter: Gap
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId);
     return repository.listGaps(tx, organizationId, projectId, {
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.severity ? { severity: filter.severity } : {}),
@@ -47,14 +48,17 @@ export async function listGaps(call: ServiceCall, projectId: string, filter: Gap
 
 export async function getGap(call: ServiceCall, id: string) {
   requirePermission(call, 'read');
-  return found(await inTenant(call, (tx) => repository.findGap(tx, call.scope.organizationId, id)), 'gap');
+  return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'gap', id, 'read');
+    return found(await repository.findGap(tx, call.scope.organizationId, id), 'gap');
+  });
 }
 
 export async function createGap(call: ServiceCall, projectId: string, input: CreateGapInput) {
   requirePermission(call, 'work:write');
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId, 'write');
     return repository.insertGap(tx, organizationId, { ...input, id: uuidv7(), projectId, identifiedById: userId });
   });
 }
@@ -63,6 +67,7 @@ export async function updateGap(call: ServiceCall, id: string, input: UpdateGapI
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'gap', id, 'write');
     const current = found(await repository.findGap(tx, organizationId, id, true), 'gap');
     const { status, ...fields } = input;
     const changes = { ...fields, ...statusChange(current.status, status, new Date()) };
@@ -76,6 +81,7 @@ export async function deleteGap(call: ServiceCall, id: string): Promise<void> {
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   await inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'gap', id, 'write');
     found(await repository.findGap(tx, organizationId, id, true), 'gap');
     await repository.updateGap(tx, organizationId, id, { deletedAt: new Date() });
   });

@@ -1,5 +1,6 @@
 import { type SQL, and, asc, eq, gt, ne, sql } from 'drizzle-orm';
-import { integrations } from '../../db/schema/index.js';
+import { v7 as uuidv7 } from 'uuid';
+import { integrations, taskLinks } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 /** Every column the API may show; the sealed credentials stay out of every read and `returning`. */
@@ -20,7 +21,7 @@ const shown = {
 
 type Row = typeof integrations.$inferSelect;
 export type IntegrationView = Omit<Row, 'credentialsCiphertext'> & { hasCredentials: boolean };
-export type IntegrationValues = Partial<Pick<Row, 'name' | 'config' | 'status' | 'lastError' | 'credentialsCiphertext'>>;
+export type IntegrationValues = Partial<Pick<Row, 'name' | 'config' | 'status' | 'lastError' | 'lastSyncAt' | 'credentialsCiphertext'>>;
 
 const inOrganization = (organizationId: string, id: string): SQL =>
   and(eq(integrations.organizationId, organizationId), eq(integrations.id, id)) as SQL;
@@ -88,4 +89,31 @@ export async function updateIntegration(
 export async function deleteIntegration(tx: Tx, organizationId: string, id: string): Promise<boolean> {
   const rows = await tx.delete(integrations).where(inOrganization(organizationId, id)).returning({ id: integrations.id });
   return rows.length > 0;
+}
+
+/**
+ * The organization, type and sealed credentials of an integration found by id alone, for an
+ * incoming webhook that names no organization (platform work: before the tenant is known).
+ */
+export async function findIntegrationAnywhere(tx: Tx, id: string) {
+  const [row] = await tx
+    .select({ organizationId: integrations.organizationId, type: integrations.type, credentialsCiphertext: integrations.credentialsCiphertext })
+    .from(integrations)
+    .where(eq(integrations.id, id));
+  return row;
+}
+
+/** Links commits or pull requests to tasks; a link already made (same task and URL) is kept as it was. */
+export async function insertTaskLinks(
+  tx: Tx,
+  organizationId: string,
+  links: Pick<typeof taskLinks.$inferInsert, 'taskId' | 'integrationId' | 'kind' | 'url' | 'title'>[],
+): Promise<number> {
+  if (links.length === 0) return 0;
+  const rows = await tx
+    .insert(taskLinks)
+    .values(links.map((link) => ({ ...link, organizationId, id: uuidv7() })))
+    .onConflictDoNothing()
+    .returning({ id: taskLinks.id });
+  return rows.length;
 }

@@ -46,8 +46,13 @@ describe('invitations API', () => {
     expect(member).toEqual({ role: 'viewer' });
     expect((await h.request(person, 'GET', `/api/v1/orgs/${organizationId}`)).status).toBe(200);
 
+    // Idempotent: a second click or tab answers the same and changes nothing.
     const again = await h.request(person, 'POST', accept(invitation.id));
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id: invitation.id, status: 'accepted' });
+    expect(await h.test.db.query(`select role from members where organization_id = $1 and user_id = $2`, [organizationId, person.userId])).toEqual([
+      { role: 'viewer' },
+    ]);
   });
 
   it('refuses invitations addressed to someone else (404), revoked or expired ones (409)', async () => {

@@ -1,6 +1,7 @@
-import { type SQL, and, asc, count, eq, gt, lte, or, sql } from 'drizzle-orm';
+import { type SQL, and, asc, count, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { type InvitationStatus, type MemberRole, invitations, members, users } from '../../db/schema/index.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { type InvitationStatus, type MemberRole, invitations, members, organizations, users } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 export type InvitationRow = typeof invitations.$inferSelect;
@@ -133,4 +134,73 @@ export async function findOrganizationInvitingUser(tx: Tx, id: string, userId: s
 export async function findUserEmail(tx: Tx, userId: string): Promise<string | undefined> {
   const [row] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
   return row?.email;
+}
+
+/** Makes a pending or expired invitation open again until `expiresAt` (a resend). */
+export async function renewInvitation(tx: Tx, organizationId: string, id: string, expiresAt: Date): Promise<InvitationRow | undefined> {
+  const [row] = await tx
+    .update(invitations)
+    .set({ status: 'pending', expiresAt })
+    .where(and(inOrganization(organizationId), eq(invitations.id, id)))
+    .returning();
+  return row;
+}
+
+/** What the invitation mail says besides the invitation: who invites, to what, in which language by default. */
+export async function findInvitationMailContext(
+  tx: Tx,
+  organizationId: string,
+  inviterId: string,
+): Promise<{ organizationName: string; organizationLocale: string | null; inviterName: string | null } | undefined> {
+  const [row] = await tx
+    .select({ organizationName: organizations.name, settings: organizations.settings, inviterName: users.name })
+    .from(organizations)
+    .leftJoin(users, eq(users.id, inviterId))
+    .where(eq(organizations.id, organizationId));
+  return row && { organizationName: row.organizationName, organizationLocale: row.settings.locale ?? null, inviterName: row.inviterName };
+}
+
+/**
+ * The language of whoever has an account under this email, if anyone does. Accounts are
+ * platform rows the app role cannot read beyond the caller's own: a platform transaction.
+ */
+export async function findLanguageOfEmail(tx: Tx, email: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ language: users.language })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`);
+  return row?.language;
+}
+
+const inviters = alias(users, 'inviters');
+
+/**
+ * Open invitations addressed to the user's email, in every organization, newest first: a
+ * platform transaction, scoped by the user's own address like findOrganizationInvitingUser.
+ */
+export async function listOpenInvitationsOfUser(tx: Tx, userId: string) {
+  return tx
+    .select({
+      id: invitations.id,
+      organizationId: invitations.organizationId,
+      organizationName: organizations.name,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      inviterName: inviters.name,
+      createdAt: invitations.createdAt,
+    })
+    .from(invitations)
+    .innerJoin(users, sql`lower(${users.email}) = lower(${invitations.email})`)
+    .innerJoin(organizations, and(eq(organizations.id, invitations.organizationId), isNull(organizations.deletedAt)))
+    .leftJoin(inviters, eq(inviters.id, invitations.inviterId))
+    .where(and(eq(users.id, userId), stillOpen))
+    .orderBy(desc(invitations.id))
+    .limit(100);
+}
+
+/** Whether the user proved their address (Better Auth's verification mail). */
+export async function isEmailVerified(tx: Tx, userId: string): Promise<boolean> {
+  const [row] = await tx.select({ verified: users.emailVerified }).from(users).where(eq(users.id, userId));
+  return row?.verified ?? false;
 }

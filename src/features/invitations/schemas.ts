@@ -28,6 +28,28 @@ export const InvitationListQuery = PageQuery.extend({ status: z.enum(invitationS
 
 export const InvitationPage = pageOf(Invitation, 'InvitationPage');
 
+/** An open invitation as its invitee sees it: which organization, who invited, until when. */
+export const MyInvitation = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.uuid(),
+    organizationName: z.string(),
+    email: z.string(),
+    role: z.enum(memberRoles),
+    expiresAt: z.iso.datetime(),
+    inviterName: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('MyInvitation');
+
+export const MyInvitations = z
+  .object({
+    /** False: the list stays empty until the address is verified (the mail's link still works). */
+    emailVerified: z.boolean(),
+    items: z.array(MyInvitation),
+  })
+  .openapi('MyInvitations');
+
 /** `/invitations/{id}/accept`: the id alone, since the caller is not a member yet. */
 export const InvitationParams = z.object({ id: uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { type MemberRole, members, users } from '../../db/schema/index.js';
+import { clearReferences } from '../../db/cleared-references.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 /** A membership with the person's public fields (the only user columns the app role may read). */
@@ -80,5 +81,6 @@ export async function updateMemberRole(tx: Tx, organizationId: string, userId: s
 
 /** Removing a membership cascades to the person's project memberships and clears their references. */
 export async function deleteMember(tx: Tx, organizationId: string, userId: string): Promise<void> {
+  await clearReferences(tx, organizationId, 'members', [userId]);
   await tx.delete(members).where(and(eq(members.organizationId, organizationId), eq(members.userId, userId)));
 }

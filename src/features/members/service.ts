@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { afterMembershipChanged } from '../billing/seats.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
 import type { MemberListFilter, UpdateMemberInput } from './schemas.js';
@@ -54,5 +55,6 @@ export async function removeMember(call: ServiceCall, userId: string): Promise<v
     if (member.role === 'owner' && !leaving) requireOwnerFor(call, 'remove an owner');
     if (member.role === 'owner') await requireAnotherOwner(tx, organizationId, member.id);
     await repository.deleteMember(tx, organizationId, userId);
+    await afterMembershipChanged(tx, organizationId);
   });
 }

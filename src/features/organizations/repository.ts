@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { type MemberRole, members, organizations, subscriptionPlans, subscriptions } from '../../db/schema/index.js';
+import { type MemberRole, members, organizationSlugs, organizations, subscriptionPlans, subscriptions } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { UpdateOrganizationInput } from './schemas.js';
 
@@ -51,6 +51,8 @@ export async function insertOrganization(
   organizationId: string,
   values: { name: string; slug: string; ownerId: string; wrappedDataKey: Uint8Array },
 ): Promise<OrganizationView> {
+  // The registry's primary key is what refuses a taken slug (migrations/0016).
+  await tx.insert(organizationSlugs).values({ slug: values.slug, organizationRef: organizationId });
   const [row] = await tx.insert(organizations).values({ ...values, id: organizationId }).returning(visible);
   if (!row) throw new Error('insert returned no row');
   return row;
@@ -81,6 +83,7 @@ export async function updateOrganization(
 
 /** A hard delete: every tenant table cascades from here, the wrapped data key goes with the row. */
 export async function deleteOrganization(tx: Tx, organizationId: string): Promise<boolean> {
+  await tx.delete(organizationSlugs).where(eq(organizationSlugs.organizationRef, organizationId));
   const rows = await tx.delete(organizations).where(eq(organizations.id, organizationId)).returning({ id: organizations.id });
   return rows.length > 0;
 }

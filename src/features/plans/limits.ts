@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
+import { assertInGoodStanding } from './standing.js';
+import { rowsOf } from '../../db/rows.js';
 
 /** The plan column that caps each resource (NULL means unlimited). */
 const LIMIT_COLUMN = { members: 'max_members', projects: 'max_projects', tasks: 'max_tasks' } as const;
@@ -8,21 +10,35 @@ const LIMIT_COLUMN = { members: 'max_members', projects: 'max_projects', tasks: 
 export type LimitedResource = keyof typeof LIMIT_COLUMN;
 
 type Row = Record<string, unknown>;
-function rowsOf(result: unknown): Row[] {
-  // node-postgres and PGlite both answer `execute` with an object holding `rows`.
-  return (result as { rows: Row[] }).rows;
+/** Every resource a plan meters, in the order `lockAllLimits` takes their locks. */
+const METERED = ['members', 'projects', 'tasks', 'storage'] as const;
+
+/** The transaction lock that queues creators of one resource of one organization. */
+export async function lockLimit(tx: Tx, organizationId: string, resource: (typeof METERED)[number]): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`limit:${resource}:${organizationId}`}, 0))`);
 }
 
 /**
- * Refuses to add `adding` more of a resource past the organization's plan limit. A transaction
+ * Takes every limit lock of the organization, so a plan change measures usage that no
+ * creator can grow before it commits. Always in one order, and creators take one lock each,
+ * so this cannot deadlock with them.
+ */
+export async function lockAllLimits(tx: Tx, organizationId: string): Promise<void> {
+  for (const resource of METERED) await lockLimit(tx, organizationId, resource);
+}
+
+/**
+ * Refuses with 402 while the subscription is past due or canceled (`assertInGoodStanding`), and
+ * refuses to add `adding` more of a resource past the organization's plan limit. A transaction
  * lock per organization and resource serialises concurrent creators, so two requests racing
  * for the last slot cannot both win; the lock ends with the caller's transaction.
  */
 export async function assertWithinLimit(tx: Tx, organizationId: string, resource: LimitedResource, adding = 1): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`limit:${resource}:${organizationId}`}, 0))`);
+  await lockLimit(tx, organizationId, resource);
+  await assertInGoodStanding(tx, organizationId);
   // A fixed column name from the map above, never user input.
   const limitColumn = sql.raw(LIMIT_COLUMN[resource]);
-  const [plan] = rowsOf(
+  const [plan] = rowsOf<Row>(
     await tx.execute(sql`
       select p.${limitColumn} as "limit"
         from subscription_plans p
@@ -37,7 +53,7 @@ export async function assertWithinLimit(tx: Tx, organizationId: string, resource
   );
   const limit = plan?.limit === null || plan?.limit === undefined ? null : Number(plan.limit);
   if (limit === null) return;
-  const [used] = rowsOf(await tx.execute(countQuery(resource, organizationId)));
+  const [used] = rowsOf<Row>(await tx.execute(countQuery(resource, organizationId)));
   const count = Number(used?.count ?? 0);
   if (count + adding > limit) {
     throw new TenantryError('limit_exceeded', `the plan allows ${limit} ${resource}; ${count} exist`, { resource, limit, used: count });

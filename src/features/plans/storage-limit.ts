@@ -3,14 +3,18 @@ import { projectAssets } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { currentPlan } from './current-plan.js';
+import { lockLimit } from './limits.js';
+import { assertInGoodStanding } from './standing.js';
 
 /**
- * Refuses to store `addingBytes` more when live assets would exceed the plan's
- * `max_storage_bytes` (NULL means unlimited). Like `assertWithinLimit`, a transaction lock per
- * organization serialises concurrent uploads, so two cannot both take the last bytes.
+ * Refuses with 402 while the subscription is past due or canceled, and refuses to store
+ * `addingBytes` more when live assets would exceed the plan's `max_storage_bytes` (NULL means
+ * unlimited). Like `assertWithinLimit`, a transaction lock per organization serialises
+ * concurrent uploads, so two cannot both take the last bytes.
  */
 export async function assertWithinStorageLimit(tx: Tx, organizationId: string, addingBytes: number): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`limit:storage:${organizationId}`}, 0))`);
+  await lockLimit(tx, organizationId, 'storage');
+  await assertInGoodStanding(tx, organizationId);
   const plan = await currentPlan(tx, organizationId);
   const limit = plan?.maxStorageBytes ?? null;
   if (limit === null) return;

@@ -37,7 +37,7 @@ export async function listPredictions(call: ServiceCall, projectId: string, filt
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId);
     return repository.listPredictions(tx, organizationId, projectId, {
       ...(filter.predictionType ? { predictionType: filter.predictionType } : {}),
       afterId,
@@ -62,7 +62,7 @@ export async function forecastDelivery(call: ServiceCall, projectId: string, inp
   requirePermission(call, 'work:write');
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId, 'write');
     const openTasks = await repository.countOpenTasks(tx, organizationId, projectId);
     if (openTasks === 0) {
       throw new TenantryError('conflict', 'the project has no open tasks, so there is no delivery to forecast', { openTasks: 0 });

@@ -43,7 +43,7 @@ export async function listAssets(call: ServiceCall, projectId: string, filter: A
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId);
     const taskId = filter.taskId === undefined ? undefined : await requireTaskOfProject(tx, organizationId, projectId, filter.taskId);
     return repository.listAssets(tx, organizationId, projectId, { afterId, limit: filter.limit, taskId });
   });
@@ -52,7 +52,10 @@ export async function listAssets(call: ServiceCall, projectId: string, filter: A
 
 export async function getAsset(call: ServiceCall, projectId: string, id: string) {
   requirePermission(call, 'read');
-  return found(await inTenant(call, (tx) => repository.findAsset(tx, call.scope.organizationId, projectId, id)), 'asset');
+  return inTenant(call, async (tx) => {
+    await requireLiveProject(tx, call.scope, projectId);
+    return found(await repository.findAsset(tx, call.scope.organizationId, projectId, id), 'asset');
+  });
 }
 
 /**
@@ -66,7 +69,7 @@ export async function uploadAsset(call: ServiceCall, storage: AssetStorage, proj
   if (upload.declaredBytes !== null && upload.declaredBytes > storage.maxUploadBytes) throw tooLarge(storage.maxUploadBytes);
   // Refuse early what will be refused anyway, before receiving a single byte.
   await inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId, 'write');
     if (upload.taskId !== undefined) await requireTaskOfProject(tx, organizationId, projectId, upload.taskId);
     if (upload.declaredBytes !== null) await assertWithinStorageLimit(tx, organizationId, upload.declaredBytes);
   });
@@ -78,7 +81,7 @@ export async function uploadAsset(call: ServiceCall, storage: AssetStorage, proj
   const { sizeBytes, sha256 } = body.summary();
   try {
     return await inTenant(call, async (tx) => {
-      await requireLiveProject(tx, organizationId, projectId);
+      await requireLiveProject(tx, call.scope, projectId, 'write');
       // Again: the task may have been deleted while the bytes arrived.
       const taskId = upload.taskId === undefined ? null : await requireTaskOfProject(tx, organizationId, projectId, upload.taskId);
       await assertWithinStorageLimit(tx, organizationId, sizeBytes);
@@ -113,7 +116,7 @@ export async function deleteAsset(call: ServiceCall, storage: AssetStorage, proj
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   const asset = await inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireLiveProject(tx, call.scope, projectId, 'write');
     return found(await repository.softDeleteAsset(tx, organizationId, projectId, id), 'asset');
   });
   await storage.blobStore.delete({ organizationId: asset.organizationId, assetId: asset.id });

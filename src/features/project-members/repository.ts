@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { type ProjectMemberRole, members, projectMembers, projects, users } from '../../db/schema/index.js';
+import { type ProjectMemberRole, members, projectMembers, users } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 const withUser = {
@@ -29,33 +29,6 @@ export type ProjectMemberView = {
 
 const inProject = (organizationId: string, projectId: string) =>
   and(eq(projectMembers.organizationId, organizationId), eq(projectMembers.projectId, projectId));
-
-/** The live project's owner, or undefined when the project is missing or deleted. */
-export async function findLiveProject(
-  tx: Tx,
-  organizationId: string,
-  projectId: string,
-): Promise<{ ownerId: string | null } | undefined> {
-  const [row] = await tx
-    .select({ ownerId: projects.ownerId })
-    .from(projects)
-    .where(and(eq(projects.organizationId, organizationId), eq(projects.id, projectId), isNull(projects.deletedAt)));
-  return row;
-}
-
-/** The user's role in the project, if they are on it. */
-export async function findProjectRole(
-  tx: Tx,
-  organizationId: string,
-  projectId: string,
-  userId: string,
-): Promise<ProjectMemberRole | undefined> {
-  const [row] = await tx
-    .select({ role: projectMembers.role })
-    .from(projectMembers)
-    .where(and(inProject(organizationId, projectId), eq(projectMembers.userId, userId)));
-  return row?.role;
-}
 
 export async function isOrganizationMember(tx: Tx, organizationId: string, userId: string): Promise<boolean> {
   const rows = await tx

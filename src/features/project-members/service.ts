@@ -2,27 +2,21 @@ import { can } from '../../auth/permissions.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { requireProjectAccess } from '../shared/project-access.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
 import type { AddProjectMemberInput, ProjectMemberListFilter, UpdateProjectMemberInput } from './schemas.js';
-
-async function requireLiveProject(tx: Tx, organizationId: string, projectId: string) {
-  return found(await repository.findLiveProject(tx, organizationId, projectId), 'project');
-}
 
 /**
  * Who staffs a project: admins, and the project's own leads, meaning its owner or anyone on it
  * with the `lead` role, as long as their organization role lets them write (viewers never do).
  */
 async function requireProjectManager(call: ServiceCall, tx: Tx, projectId: string): Promise<void> {
-  const { organizationId, userId, role } = call.scope;
-  const project = await requireLiveProject(tx, organizationId, projectId);
-  if (can(role, 'members:manage')) return;
-  if (can(role, 'work:write')) {
-    if (project.ownerId === userId) return;
-    if ((await repository.findProjectRole(tx, organizationId, projectId, userId)) === 'lead') return;
+  if (!can(call.scope.role, 'work:write')) {
+    await requireProjectAccess(tx, call.scope, projectId, 'read');
+    throw new TenantryError('forbidden', "only admins and the project's leads may manage its members");
   }
-  throw new TenantryError('forbidden', "only admins and the project's leads may manage its members");
+  await requireProjectAccess(tx, call.scope, projectId, 'manage');
 }
 
 export async function listProjectMembers(call: ServiceCall, projectId: string, filter: ProjectMemberListFilter) {
@@ -30,7 +24,7 @@ export async function listProjectMembers(call: ServiceCall, projectId: string, f
   const organizationId = call.scope.organizationId;
   const afterId = decodeCursor(filter.cursor);
   const rows = await inTenant(call, async (tx) => {
-    await requireLiveProject(tx, organizationId, projectId);
+    await requireProjectAccess(tx, call.scope, projectId, 'read');
     return repository.listProjectMembers(tx, organizationId, projectId, {
       ...(filter.role ? { role: filter.role } : {}),
       afterId,

@@ -1,6 +1,6 @@
-import { type SQL, and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { type SQL, and, sql, asc, eq, exists, gt, isNull, ne, or } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { projects } from '../../db/schema/index.js';
+import { projectMembers, projects } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas.js';
 
@@ -12,6 +12,7 @@ const visible = {
   key: projects.key,
   description: projects.description,
   status: projects.status,
+  visibility: projects.visibility,
   ownerId: projects.ownerId,
   createdById: projects.createdById,
   startDate: projects.startDate,
@@ -27,10 +28,22 @@ export type ProjectRow = Omit<typeof projects.$inferSelect, 'deletedAt'>;
 const live = (organizationId: string): SQL =>
   and(eq(projects.organizationId, organizationId), isNull(projects.deletedAt)) as SQL;
 
+/** The user's row on the project of the outer query. */
+const membership = (userId: string) =>
+  sql`(select from ${projectMembers} where ${projectMembers.organizationId} = ${projects.organizationId}
+        and ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${userId})`;
+
 export async function listProjects(
   tx: Tx,
   organizationId: string,
-  filter: { status?: ProjectRow['status']; includeArchived: boolean; afterId: string | null; limit: number },
+  filter: {
+    status?: ProjectRow['status'];
+    includeArchived: boolean;
+    /** Leaves out private projects this user is not on; null for admins, who see them all. */
+    visibleTo: string | null;
+    afterId: string | null;
+    limit: number;
+  },
 ): Promise<ProjectRow[]> {
   return tx
     .select(visible)
@@ -40,6 +53,7 @@ export async function listProjects(
         live(organizationId),
         filter.status ? eq(projects.status, filter.status) : undefined,
         filter.includeArchived ? undefined : isNull(projects.archivedAt),
+        filter.visibleTo === null ? undefined : or(ne(projects.visibility, 'private'), exists(membership(filter.visibleTo))),
         filter.afterId ? gt(projects.id, filter.afterId) : undefined,
       ),
     )
@@ -78,4 +92,12 @@ export async function updateProject(
     .where(and(live(organizationId), eq(projects.id, id)))
     .returning(visible);
   return row;
+}
+
+/** Puts the creator of a private project on it as its lead, so that they keep seeing it. */
+export async function insertLead(tx: Tx, organizationId: string, projectId: string, userId: string): Promise<void> {
+  await tx
+    .insert(projectMembers)
+    .values({ id: uuidv7(), organizationId, projectId, userId, role: 'lead' })
+    .onConflictDoUpdate({ target: [projectMembers.organizationId, projectMembers.projectId, projectMembers.userId], set: { role: 'lead' } });
 }

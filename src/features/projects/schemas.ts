@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { projectStatuses } from '../../db/schema/index.js';
+import { projectStatuses, projectVisibilities } from '../../db/schema/index.js';
 import { PageQuery, pageOf } from '../../http/openapi.js';
 
 export const Project = z
@@ -10,6 +10,7 @@ export const Project = z
     key: z.string(),
     description: z.string().nullable(),
     status: z.enum(projectStatuses),
+    visibility: z.enum(projectVisibilities).describe("`private`: only the project's members and the organization's admins and owners see it"),
     ownerId: z.uuid().nullable(),
     createdById: z.uuid().nullable(),
     startDate: z.iso.date().nullable(),
@@ -29,6 +30,7 @@ export const CreateProjectBody = z
     key: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'two to ten capital letters or digits, starting with a letter'),
     description: z.string().max(10_000).nullish(),
     status: z.enum(projectStatuses).optional(),
+    visibility: z.enum(projectVisibilities).optional(),
     ownerId: z.uuid().nullish(),
     startDate: date.nullish(),
     endDate: date.nullish(),

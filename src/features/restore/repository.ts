@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/tenant-context.js';
 import type { RestorableResource } from './resources.js';
+import { rowsOf } from '../../db/rows.js';
 
 export type DeletedRow = {
   /** The day it was deleted, `YYYY-MM-DD`; null when the row is live. */
@@ -11,10 +12,6 @@ export type DeletedRow = {
 };
 
 /** The driver's rows of a raw statement (node-postgres and PGlite both answer `{ rows }`). */
-function rowsOf<Row>(result: unknown): Row[] {
-  return (result as { rows: Row[] }).rows;
-}
-
 /** One row of the resource's table in this organization, deleted or not; RLS checks the tenant again underneath. */
 export async function findRow(
   tx: Tx,

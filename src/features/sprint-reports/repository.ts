@@ -1,14 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/tenant-context.js';
+import { rowsOf } from '../../db/rows.js';
 
 export type DayRow = { date: string; scope: number; completed: number; scope_added: number; scope_removed: number };
 export type VelocityRow = { id: string; name: string; start_date: string | null; end_date: string | null; committed: number; completed: number };
 
 /** Both drivers answer `execute` with `{ rows }`. */
-function rowsOf<Row>(result: unknown): Row[] {
-  return (result as { rows: Row[] }).rows;
-}
-
 /** A task's points while it counts toward the sprint: in it, not deleted, not canceled. */
 const pointsIn = (sprintId: SQL) =>
   sql`case when x.sprint_id = ${sprintId} and not x.deleted and x.status <> 'canceled' then coalesce(x.story_points, 0) else 0 end`;

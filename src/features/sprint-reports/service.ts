@@ -1,4 +1,5 @@
-import { findProject, findSprint } from '../sprints/repository.js';
+import { findSprint } from '../sprints/repository.js';
+import { requireProjectAccess } from '../shared/project-access.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
 import type { VelocityFilter } from './schemas.js';
@@ -20,6 +21,7 @@ export async function sprintBurndown(call: ServiceCall, sprintId: string, today 
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
     const sprint = found(await findSprint(tx, organizationId, sprintId), 'sprint');
+    await requireProjectAccess(tx, call.scope, sprint.projectId, 'read');
     const from = sprint.startDate;
     const plannedEnd = sprint.endDate ?? (sprint.completedAt ? dayOf(sprint.completedAt) : today);
     const shownEnd = sprint.status === 'completed' || plannedEnd < today ? plannedEnd : today;
@@ -58,7 +60,7 @@ export async function projectVelocity(call: ServiceCall, projectId: string, filt
   requirePermission(call, 'read');
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    found(await findProject(tx, organizationId, projectId), 'project');
+    await requireProjectAccess(tx, call.scope, projectId, 'read');
     return repository.velocity(tx, organizationId, projectId, filter.limit);
   });
   return {

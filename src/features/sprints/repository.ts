@@ -1,6 +1,7 @@
 import { type SQL, and, asc, eq, gt, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { projects, sprints, tasks } from '../../db/schema/index.js';
+import { clearReferences } from '../../db/cleared-references.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateSprintInput, UpdateSprintInput } from './schemas.js';
 
@@ -119,6 +120,12 @@ export async function moveUnfinishedTasks(tx: Tx, organizationId: string, sprint
 
 /** Removes a planning sprint for good (the table keeps no soft delete); its tasks return to the backlog. */
 export async function deletePlanningSprint(tx: Tx, organizationId: string, id: string): Promise<boolean> {
+  const [planning] = await tx
+    .select({ id: sprints.id })
+    .from(sprints)
+    .where(and(ofOrganization(organizationId), eq(sprints.id, id), eq(sprints.status, 'planning')));
+  if (!planning) return false;
+  await clearReferences(tx, organizationId, 'sprints', [id]);
   const rows = await tx
     .delete(sprints)
     .where(and(ofOrganization(organizationId), eq(sprints.id, id), eq(sprints.status, 'planning')))

@@ -2,6 +2,8 @@ import { sprintStatuses } from '../../db/schema/index.js';
 import { TenantryError, sqlState } from '../../errors.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { afterSprintChanged } from '../notifications/service.js';
+import { requireAccessVia, requireProjectAccess } from '../shared/project-access.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import * as repository from './repository.js';
 import type { CompleteSprintInput, CreateSprintInput, SprintListFilter, UpdateSprintInput } from './schemas.js';
@@ -11,7 +13,7 @@ export async function listSprints(call: ServiceCall, projectId: string, filter: 
   const afterId = decodeCursor(filter.cursor);
   const { organizationId } = call.scope;
   const rows = await inTenant(call, async (tx) => {
-    found(await repository.findProject(tx, organizationId, projectId), 'project');
+    await requireProjectAccess(tx, call.scope, projectId, 'read');
     return repository.listSprints(tx, organizationId, projectId, { ...filter, afterId });
   });
   return toPage(rows, filter.limit);
@@ -19,7 +21,10 @@ export async function listSprints(call: ServiceCall, projectId: string, filter: 
 
 export async function getSprint(call: ServiceCall, id: string) {
   requirePermission(call, 'read');
-  return found(await inTenant(call, (tx) => repository.findSprint(tx, call.scope.organizationId, id)), 'sprint');
+  return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'sprint', id, 'read');
+    return found(await repository.findSprint(tx, call.scope.organizationId, id), 'sprint');
+  });
 }
 
 /** A new sprint is always in planning; it moves on only through start and complete. */
@@ -27,8 +32,8 @@ export async function createSprint(call: ServiceCall, projectId: string, input: 
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
-    found(await repository.findProject(tx, organizationId, projectId), 'project');
-    return repository.insertSprint(tx, organizationId, projectId, input);
+    await requireProjectAccess(tx, call.scope, projectId, 'write');
+    return announced(call, tx, await repository.insertSprint(tx, organizationId, projectId, input), 'created');
   });
 }
 
@@ -36,6 +41,7 @@ export async function updateSprint(call: ServiceCall, id: string, input: UpdateS
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'sprint', id, 'write');
     const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
     const startDate = input.startDate === undefined ? sprint.startDate : input.startDate;
     const endDate = input.endDate === undefined ? sprint.endDate : input.endDate;
@@ -43,7 +49,7 @@ export async function updateSprint(call: ServiceCall, id: string, input: UpdateS
       const message = `endDate ${endDate} is before startDate ${startDate}`;
       throw new TenantryError('validation_failed', message, [{ path: input.endDate ? 'endDate' : 'startDate', message }]);
     }
-    return found(await repository.updateSprint(tx, organizationId, id, sprintStatuses, input), 'sprint');
+    return announced(call, tx, found(await repository.updateSprint(tx, organizationId, id, sprintStatuses, input), 'sprint'), 'updated');
   });
 }
 
@@ -52,12 +58,14 @@ export async function startSprint(call: ServiceCall, id: string) {
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'sprint', id, 'write');
     const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
     if (sprint.status !== 'planning') throw conflict(`the sprint is ${sprint.status}; only a planning sprint can start`);
     const running = await repository.findActiveSprint(tx, organizationId, sprint.projectId);
     if (running) throw conflict(`sprint "${running.name}" is already active in this project`, { activeSprintId: running.id });
     try {
-      return (await repository.updateSprint(tx, organizationId, id, ['planning'], { status: 'active' })) ?? raceLost();
+      const started = (await repository.updateSprint(tx, organizationId, id, ['planning'], { status: 'active' })) ?? raceLost();
+      return await announced(call, tx, started, 'started');
     } catch (error) {
       // Another request started a sprint in this project between our check and our write.
       if (sqlState(error) === '23505') throw conflict('another sprint is already active in this project');
@@ -75,12 +83,15 @@ export async function completeSprint(call: ServiceCall, id: string, input: Compl
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'sprint', id, 'write');
     const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
     if (sprint.status !== 'active') throw conflict(`the sprint is ${sprint.status}; only an active sprint can complete`);
     const targetId = input.moveUnfinishedTo === 'backlog' ? null : await requireTarget(tx, organizationId, sprint, input.moveUnfinishedTo);
     const velocity = await repository.completedStoryPoints(tx, organizationId, id);
     const changes = { status: 'completed' as const, velocity, completedAt: new Date() };
     const completed = (await repository.updateSprint(tx, organizationId, id, ['active'], changes)) ?? raceLost();
+    // Told before the move, while the unfinished tasks' assignees are still the sprint's people.
+    await announced(call, tx, completed, 'completed');
     const movedTaskCount = await repository.moveUnfinishedTasks(tx, organizationId, id, targetId);
     return { ...completed, movedTaskCount };
   });
@@ -104,10 +115,23 @@ export async function deleteSprint(call: ServiceCall, id: string): Promise<void>
   requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   await inTenant(call, async (tx) => {
+    await requireAccessVia(tx, call.scope, 'sprint', id, 'write');
     const sprint = found(await repository.findSprint(tx, organizationId, id), 'sprint');
     if (sprint.status !== 'planning') throw conflict(`the sprint is ${sprint.status}; only a planning sprint can be deleted`);
     if (!(await repository.deletePlanningSprint(tx, organizationId, id))) raceLost();
+    await announced(call, tx, sprint, 'deleted');
   });
+}
+
+/** Tells the sprint's people (start, completion) and the live stream, then hands the sprint back. */
+async function announced<T extends { id: string; projectId: string }>(
+  call: ServiceCall,
+  tx: Tx,
+  sprint: T,
+  change: Parameters<typeof afterSprintChanged>[3],
+): Promise<T> {
+  await afterSprintChanged(tx, { organizationId: call.scope.organizationId, actorId: call.scope.userId }, sprint, change);
+  return sprint;
 }
 
 function conflict(message: string, details?: unknown): TenantryError {

@@ -9,6 +9,7 @@ import {
   subscriptions,
   tasks,
 } from '../../db/schema/index.js';
+import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../db/tenant-context.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
@@ -65,4 +66,47 @@ export async function measureUsage(tx: Tx, organizationId: string, since: Date) 
     .from(organizations)
     .where(eq(organizations.id, organizationId));
   return usage;
+}
+
+/** A plan that can be chosen: one of the catalogue's active plans. */
+export async function findActivePlanByCode(tx: Tx, code: string): Promise<PlanRow | undefined> {
+  const [plan] = await tx.select().from(subscriptionPlans).where(and(eq(subscriptionPlans.code, code), eq(subscriptionPlans.isActive, true)));
+  return plan;
+}
+
+/** Moves the organization's live subscription to another plan, active from now. */
+export async function updateSubscriptionPlan(tx: Tx, organizationId: string, subscriptionId: string, planId: string, now: Date): Promise<void> {
+  await tx
+    .update(subscriptions)
+    .set({ planId, status: 'active', currentPeriodStart: now, currentPeriodEnd: null, canceledAt: null, cancelAtPeriodEnd: false, scheduledPlanId: null, scheduledChangeAt: null })
+    .where(and(eq(subscriptions.organizationId, organizationId), eq(subscriptions.id, subscriptionId)));
+}
+
+/** A new active subscription, for an organization whose last one was canceled. */
+export async function insertActiveSubscription(tx: Tx, organizationId: string, planId: string, now: Date): Promise<void> {
+  await tx.insert(subscriptions).values({ id: uuidv7(), organizationId, planId, status: 'active', currentPeriodStart: now });
+}
+
+/**
+ * Queues plan changes of one organization behind each other for the rest of the transaction,
+ * so two at once cannot both read the old plan and both write.
+ */
+export async function lockBilling(tx: Tx, organizationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`billing:${organizationId}`}, 0))`);
+}
+
+/** Records (or, with null, drops) the plan change that waits for `at`. */
+export async function setScheduledChange(tx: Tx, organizationId: string, subscriptionId: string, change: { planId: string; at: Date } | null): Promise<void> {
+  await tx
+    .update(subscriptions)
+    .set({ scheduledPlanId: change?.planId ?? null, scheduledChangeAt: change?.at ?? null })
+    .where(and(eq(subscriptions.organizationId, organizationId), eq(subscriptions.id, subscriptionId)));
+}
+
+export async function findSubscription(tx: Tx, organizationId: string, subscriptionId: string): Promise<SubscriptionRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.organizationId, organizationId), eq(subscriptions.id, subscriptionId)));
+  return row;
 }

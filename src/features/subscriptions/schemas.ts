@@ -26,6 +26,10 @@ export const Subscription = z
     canceledAt: z.iso.datetime().nullable(),
     cancelAtPeriodEnd: z.boolean(),
     seats: z.number().int().nullable(),
+    /** A plan change waiting for the end of the period (`at`), or null. */
+    scheduledChange: z.object({ plan: z.object({ code: z.string(), name: z.string() }), at: z.iso.datetime() }).nullable(),
+    /** How plans are paid for here (BILLING_MODE): `none`, owners change plan directly; `stripe`, through Checkout and the Customer Portal. */
+    billingMode: z.enum(['none', 'stripe']),
   })
   .openapi('Subscription');
 
@@ -46,3 +50,18 @@ export const Usage = z
     aiTokens: Meter,
   })
   .openapi('Usage');
+
+export const ChangePlanBody = z
+  .strictObject({
+    /** A plan's `code` from `GET /api/v1/plans`. */
+    plan: z.string().trim().min(1).max(64),
+    /**
+     * `now` (the default): at once, refused when the usage is over the plan's caps. `period_end`:
+     * at the end of the current period (of the calendar month, UTC, when it has none), whatever
+     * the usage then; choosing the current plan drops a scheduled change.
+     */
+    at: z.enum(['now', 'period_end']).default('now'),
+  })
+  .openapi('ChangePlan');
+
+export type ChangePlanInput = z.infer<typeof ChangePlanBody>;

@@ -1,6 +1,7 @@
 import { type SQL, and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { auditLogs, comments, projects, tasks, users } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
+import type { AuditEntryRow } from '../activity/describe.js';
 import type { AuditCursor } from '../audit-logs/cursor.js';
 
 /** A live task of a live project, found by id or by reference (`ACME-7`). */
@@ -15,20 +16,7 @@ export async function findTaskId(tx: Tx, organizationId: string, idOrRef: { id: 
   return row?.id;
 }
 
-export type HistoryRow = {
-  id: string;
-  resourceType: string;
-  action: string;
-  changedFields: string[] | null;
-  oldValues: Record<string, unknown> | null;
-  newValues: Record<string, unknown> | null;
-  createdAt: Date;
-  /** created_at to the microsecond, for the next page's cursor. */
-  position: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorImage: string | null;
-};
+export type HistoryRow = AuditEntryRow;
 
 /**
  * The audit entries of one task's row and of its comments' rows, newest first. Only those rows:

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { activityActions } from '../activity/describe.js';
 import { OrgParams, PageQuery, pageOf } from '../../http/openapi.js';
 
 /** A task's UUID or its reference (`ACME-7`; the key is matched case-insensitively). */
@@ -12,15 +13,13 @@ export const TaskHistoryQuery = PageQuery;
 
 const Person = z.object({ id: z.uuid(), name: z.string(), image: z.string().nullable() }).openapi('HistoryActor');
 
-export const historyActions = ['created', 'updated', 'moved', 'deleted', 'restored', 'commented', 'comment_edited', 'comment_deleted'] as const;
-
 export const TaskHistoryEntry = z
   .object({
     id: z.uuid(),
     at: z.iso.datetime(),
     /** Who did it; null for the system or for someone who is no longer a member. */
     actor: Person.nullable(),
-    action: z.enum(historyActions),
+    action: z.enum(activityActions),
     /** The fields that changed, with the API's field names (`assigneeId`, `storyPoints`, …). */
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
   })
@@ -29,5 +28,3 @@ export const TaskHistoryEntry = z
 export const TaskHistoryPage = pageOf(TaskHistoryEntry, 'TaskHistoryPage');
 
 export type TaskHistoryFilter = z.infer<typeof TaskHistoryQuery>;
-export type HistoryAction = (typeof historyActions)[number];
-export type FieldChange = z.infer<typeof TaskHistoryEntry>['changes'][number];

@@ -1,8 +1,10 @@
-import { type SQL, and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type Column, type SQL, and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
 import { epics, members, projects, sprints, tasks, users } from '../../db/schema/index.js';
 import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
+import type { PipelineResult } from '../../db/pipeline.js';
+import { type SelectStatement, build, selectStatement } from '../../db/statement.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas.js';
 import { type TaskCursor, type TaskOrder, afterCursor, orderBy } from './sort.js';
@@ -84,6 +86,8 @@ export type TaskListOptions = {
   sprints?: ReferenceFilter;
   epics?: ReferenceFilter;
   dueBefore?: string;
+  /** One task by its reference (ACME-7). */
+  ref?: { key: string; number: number };
   /** Full-text search, within one project (the search function is per project). */
   search?: { projectId: string; query: string };
   order: TaskOrder;
@@ -91,43 +95,162 @@ export type TaskListOptions = {
   limit: number;
 };
 
-const anyOf = <T extends string>(column: Parameters<typeof inArray>[0], values: T[] | undefined) =>
-  values && values.length > 0 ? inArray(column, values) : undefined;
+const value = sql.placeholder;
 
-function matchesReference(column: typeof tasks.assigneeId | typeof tasks.sprintId | typeof tasks.epicId, filter: ReferenceFilter | undefined): SQL | undefined {
-  if (!filter) return undefined;
-  return or(filter.ids.length > 0 ? inArray(column, filter.ids) : undefined, filter.none ? isNull(column) : undefined);
+/**
+ * One condition of a task list: its part of the list's shape, the values it binds, and its SQL
+ * with placeholders, built only when a shape is first seen.
+ */
+type Condition = { shape: string; values: Record<string, unknown>; build: () => SQL | undefined };
+
+/** Filters a search can be combined with; with none of them, the search function cuts the page itself. */
+const FILTERS = ['statuses', 'types', 'priorities', 'assignees', 'sprints', 'epics', 'dueBefore', 'ref'] as const;
+
+/** What one page of a task list filters on, for both ways of sending it: conditions and their values, never SQL text per value. */
+function listConditions(organizationId: string, options: TaskListOptions): Condition[] {
+  const conditions: Condition[] = [{ shape: 'live', values: { organizationId }, build: () => and(eq(tasks.organizationId, value('organizationId')), isNull(tasks.deletedAt)) }];
+  const add = (shape: string, values: Record<string, unknown>, build: () => SQL | undefined) => conditions.push({ shape, values, build });
+  // One value as an equality, which the planner can walk an index in order with (a project's
+  // list by position); `= any(…)` of a one-element array it cannot.
+  const anyOf = (name: string, column: Column, values: string[] | undefined) => {
+    if (values?.length === 1) add(`${name}:one`, { [name]: values[0] }, () => eq(column, value(name)));
+    else if (values && values.length > 1) add(name, { [name]: values }, () => sql`${column} = any(${value(name)})`);
+  };
+  const reference = (name: string, column: Column, filter: ReferenceFilter | undefined) => {
+    if (!filter) return;
+    const some = filter.ids.length > 0;
+    add(`${name}:${some ? 'ids' : ''}${filter.none ? 'none' : ''}`, { [name]: filter.ids }, () =>
+      or(some ? sql`${column} = any(${value(name)})` : undefined, filter.none ? isNull(column) : undefined),
+    );
+  };
+  anyOf('projectIds', tasks.projectId, options.projectIds);
+  anyOf('statuses', tasks.status, options.statuses);
+  anyOf('types', tasks.type, options.types);
+  anyOf('priorities', tasks.priority, options.priorities);
+  reference('assignees', tasks.assigneeId, options.assignees);
+  reference('sprints', tasks.sprintId, options.sprints);
+  reference('epics', tasks.epicId, options.epics);
+  if (options.dueBefore) add('dueBefore', { dueBefore: options.dueBefore }, () => lt(tasks.dueDate, value('dueBefore')));
+  if (options.ref) {
+    add('ref', { refKey: options.ref.key.toUpperCase(), refNumber: options.ref.number }, () => and(eq(projects.key, value('refKey')), eq(tasks.number, value('refNumber'))));
+  }
+  const { after, order, search } = options;
+  const cursor = { afterValue: after?.value ?? null, afterId: after?.id ?? null };
+  if (search) {
+    const filtered = FILTERS.some((filter) => options[filter] !== undefined);
+    const values = { searchProject: search.projectId, searchQuery: search.query, sort: order.sort, ...cursor, pageSize: options.limit + 1 };
+    add(filtered ? 'search:all' : 'search:page', values, () => matchesSearch(filtered));
+  }
+  if (after) add(after.value === null ? 'after:null' : 'after', cursor, () => afterCursor(order, { value: after.value === null ? null : value('afterValue'), id: value('afterId') }));
+  return conditions;
+}
+
+/**
+ * The tasks matching a full-text search, found by the functions of migrations 0008, 0018 and
+ * 0027, which can use the (project, search vector) GIN index that RLS keeps a plain `@@` from;
+ * the rows themselves are still read here, under RLS. Without other filters the function
+ * applies the sort, the cursor and the page size (0027), so only a page of tasks is read;
+ * with them, every match comes back and the filters cut it. `= any(array(…))` calls the
+ * function exactly once (as `in (select …)` the planner may call it once per task of the
+ * project), and planning on each call lets a few matches be fetched by id.
+ */
+function matchesSearch(filtered: boolean): SQL {
+  const ids = filtered
+    ? sql`app.matching_task_ids(${value('searchProject')}, ${value('searchQuery')})`
+    : sql`app.matching_task_page(${value('searchProject')}, ${value('searchQuery')}, ${value('sort')}, ${value('afterValue')}, ${value('afterId')}, ${value('pageSize')})`;
+  return sql`${tasks.id} = any(array(select ${ids})) ${sql.raw(PLAN_EACH_CALL)}`;
+}
+
+/** A list's conditions as one shape (which conditions, which sort) and the values to bind. */
+function listQuery(organizationId: string, options: TaskListOptions) {
+  const conditions = listConditions(organizationId, options);
+  const { order } = options;
+  const values: Record<string, unknown> = { limit: options.limit + 1 };
+  for (const condition of conditions) Object.assign(values, condition.values);
+  return {
+    shape: `${conditions.map((condition) => condition.shape).join(',')}|${order.sort}|${order.byKeyAlone}`,
+    values,
+    where: () => and(...conditions.map((condition) => condition.build())),
+  };
 }
 
 /** One page (plus one row, to know whether another follows) of live tasks in the given order. */
 export async function listTasks(tx: Tx, organizationId: string, options: TaskListOptions): Promise<(TaskView & { sortValue: string | null })[]> {
-  const { search } = options;
-  const rows = await selectTasks(
-    tx,
-    and(
-      live(organizationId),
-      anyOf(tasks.projectId, options.projectIds),
-      anyOf(tasks.status, options.statuses),
-      anyOf(tasks.type, options.types),
-      anyOf(tasks.priority, options.priorities),
-      matchesReference(tasks.assigneeId, options.assignees),
-      matchesReference(tasks.sprintId, options.sprints),
-      matchesReference(tasks.epicId, options.epics),
-      options.dueBefore ? lt(tasks.dueDate, options.dueBefore) : undefined,
-      // Matched by migrations/0008's function, which can use the GIN index that RLS keeps
-      // a plain `@@` from; the rows themselves are still read here, under RLS. `= any(array(…))`
-      // calls the function exactly once (as `in (select …)` the planner may call it once per
-      // task of the project), and planning on each call lets a few matches be fetched by id.
-      search
-        ? sql`${tasks.id} = any(array(select app.matching_task_ids(${search.projectId}, ${search.query}))) ${sql.raw(PLAN_EACH_CALL)}`
-        : undefined,
-      options.after ? afterCursor(options.order, options.after) : undefined,
-    ),
-    options.order.key.asText,
-  )
+  const { values, where } = listQuery(organizationId, options);
+  const rows = await selectTasks(tx, where(), options.order.key.asText)
     .orderBy(...orderBy(options.order))
-    .limit(options.limit + 1);
+    .limit(value('limit'))
+    .execute(values);
   return rows.map((row) => ({ ...toView(row), sortValue: row.sortValue }));
+}
+
+/*
+ * The hot reads as statements for one-round-trip pipelines (`inTenantOnce`): the same
+ * selection, joins and conditions as above, built once where their shape is fixed.
+ */
+
+/** `selectTasks` for a statement built without a transaction. */
+function buildSelectTasks(where: SQL | undefined, sortValue: SQL = sql`null`) {
+  return build
+    .select({ ...visible, sortValue: sql<string | null>`${sortValue}` })
+    .from(tasks)
+    .innerJoin(projects, ofLiveProject)
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
+    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .where(where);
+}
+
+const organization = sql.placeholder('organizationId');
+const taskById = selectStatement<{ organizationId: string; id: string }, Row>(
+  buildSelectTasks(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, sql.placeholder('id')))),
+);
+const taskByRef = selectStatement<{ organizationId: string; key: string; number: number }, Row>(
+  buildSelectTasks(
+    and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(projects.key, sql.placeholder('key')), eq(tasks.number, sql.placeholder('number'))),
+  ),
+);
+const projectById = selectStatement<{ organizationId: string; id: string }, { id: string; key: string }>(
+  build
+    .select({ id: projects.id, key: projects.key })
+    .from(projects)
+    .where(and(eq(projects.organizationId, organization), eq(projects.id, sql.placeholder('id')), isNull(projects.deletedAt))),
+);
+
+/** `findTask` as a pipeline statement, and its answer from the statement's result. */
+export function findTaskStatement(organizationId: string, lookup: TaskLookup) {
+  const statement = 'id' in lookup ? taskById.bind({ organizationId, id: lookup.id }) : taskByRef.bind({ organizationId, key: lookup.key.toUpperCase(), number: lookup.number });
+  const read = (result: PipelineResult | undefined): TaskView | undefined => {
+    const [row] = taskById.rows(result);
+    return row && toView(row);
+  };
+  return { statement, read };
+}
+
+/** `findProject` as a pipeline statement. */
+export function findProjectStatement(organizationId: string, projectId: string) {
+  return { statement: projectById.bind({ organizationId, id: projectId }), read: (result: PipelineResult | undefined) => projectById.rows(result)[0] };
+}
+
+/** Each shape of a project's list, built once on first use (shapes are few: which filters, which sort, which cursor). */
+const listStatements = new Map<string, SelectStatement<Record<string, unknown>, Row>>();
+
+/**
+ * `listTasks` as a pipeline statement: the query is built with the query builder once per
+ * shape, then only bound to new values.
+ */
+export function listTasksStatement(organizationId: string, options: TaskListOptions) {
+  const { shape, values, where } = listQuery(organizationId, options);
+  let statement = listStatements.get(shape);
+  if (!statement) {
+    statement = selectStatement<Record<string, unknown>, Row>(
+      buildSelectTasks(where(), options.order.key.asText).orderBy(...orderBy(options.order)).limit(value('limit')),
+    );
+    listStatements.set(shape, statement);
+  }
+  // Rows are fresh objects: the reference is added in place, the sort value stays for the cursor (taskJson leaves it out).
+  const read = (result: PipelineResult | undefined): (TaskView & { sortValue: string | null })[] =>
+    (statement?.rows(result) ?? []).map((row) => Object.assign(row, { ref: `${row.projectKey}-${row.number}` }));
+  return { statement: statement.bind(values), read };
 }
 
 /** How a client names a task: its id, or its project key and number (ACME-7). */

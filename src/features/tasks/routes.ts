@@ -1,7 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { OrgParams, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
+import { OrgParams, checksMembershipItself, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
 import { type RouterDeps, newRouter, serialize } from '../../http/router.js';
-import { callerOf } from '../shared/service-call.js';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../http/env.js';
+import { claimTenant } from '../../http/tenant-scope.js';
+import { type ClaimedCall, callerOf } from '../shared/service-call.js';
 import {
   BulkCreateTasksBody,
   BulkUpdateTasksBody,
@@ -17,6 +20,7 @@ import {
   UpdateTaskBody,
 } from './schemas.js';
 import * as service from './service.js';
+import { taskJson } from './task-json.js';
 
 const tags = ['tasks'];
 const inProject = '/orgs/{orgId}/projects/{projectId}/tasks';
@@ -24,6 +28,7 @@ const inOrganization = '/orgs/{orgId}/tasks';
 const byId = '/orgs/{orgId}/tasks/{id}';
 
 const list = createRoute({
+  ...checksMembershipItself,
   method: 'get', path: inProject, tags, operationId: 'listProjectTasks',
   summary: 'List and search a project\'s tasks (in the project\'s order by default)',
   request: { params: ProjectParams, query: TaskListQuery },
@@ -54,6 +59,7 @@ const bulkUpdate = createRoute({
   responses: { 200: json(TaskList, 'The changed tasks, in the order given'), ...tenantErrorResponses },
 });
 const get = createRoute({
+  ...checksMembershipItself,
   method: 'get', path: byId, tags, operationId: 'getTask', summary: 'Get a task by id or reference (ACME-7)',
   request: { params: TaskParams },
   responses: { 200: json(Task, 'The task'), ...tenantErrorResponses },
@@ -77,9 +83,10 @@ const remove = createRoute({
 
 export function taskRoutes({ db }: RouterDeps) {
   const call = (c: Parameters<typeof callerOf>[1]) => callerOf(db, c);
-  const page = ({ items, nextCursor }: Awaited<ReturnType<typeof service.listTasks>>) => ({ items: items.map(serialize), nextCursor });
+  const claimed = async (c: Context<AppEnv>): Promise<ClaimedCall> => ({ db, claim: await claimTenant(db, c), requestId: c.var.requestId });
+  const page = ({ items, nextCursor }: Awaited<ReturnType<typeof service.listTasks>>) => ({ items: items.map(taskJson), nextCursor });
   return newRouter()
-    .openapi(list, async (c) => c.json(page(await service.listTasks(call(c), c.req.valid('param').projectId, c.req.valid('query'))), 200))
+    .openapi(list, async (c) => c.json(page(await service.listTasks(await claimed(c), c.req.valid('param').projectId, c.req.valid('query'))), 200))
     .openapi(listInOrganization, async (c) => c.json(page(await service.listOrganizationTasks(call(c), c.req.valid('query'))), 200))
     .openapi(create, async (c) =>
       c.json(serialize(await service.createTask(call(c), c.req.valid('param').projectId, c.req.valid('json'))), 201))
@@ -88,7 +95,7 @@ export function taskRoutes({ db }: RouterDeps) {
       return c.json({ items: created.map(serialize) }, 201);
     })
     .openapi(bulkUpdate, async (c) => c.json({ items: (await service.bulkUpdateTasks(call(c), c.req.valid('json'))).map(serialize) }, 200))
-    .openapi(get, async (c) => c.json(serialize(await service.getTask(call(c), c.req.valid('param').id)), 200))
+    .openapi(get, async (c) => c.json(taskJson(await service.getTask(await claimed(c), c.req.valid('param').id)), 200))
     .openapi(update, async (c) =>
       c.json(serialize(await service.updateTask(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(move, async (c) => c.json(serialize(await service.moveTask(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))

@@ -149,6 +149,12 @@ export const TaskListQuery = PageQuery.extend({
 export const OrgTaskListQuery = PageQuery.extend({
   ...taskFilters,
   projectId: commaList(z.uuid(), 'Comma list of project ids', '0190a3b4-0000-7000-8000-000000000000'),
+  /** Asking "is there such a task?" without a 404 to show for "no": an empty page is the answer. */
+  ref: z
+    .string()
+    .regex(TASK_REF, 'a reference like ACME-7')
+    .optional()
+    .openapi({ description: 'A task reference (ACME-7, the key in any case): the page holds that task, or nothing', example: 'ACME-7' }),
   sort: sortParameter('-updated'),
 });
 

@@ -1,7 +1,9 @@
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
+import { afterTasksCreated, afterTasksDeleted, afterTasksUpdated } from '../notifications/service.js';
 import { assertWithinLimit } from '../plans/limits.js';
-import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import { requireProjectAccess } from '../shared/project-access.js';
+import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requirePermission } from '../shared/service-call.js';
 import { positionBetween } from './position.js';
 import * as repository from './repository.js';
 import {
@@ -17,15 +19,19 @@ import { type TaskSort, decodeTaskCursor, encodeTaskCursor, orderOf } from './so
 
 /** A task id or a reference such as `ACME-7`, as the path carries it. */
 export function taskLookup(idOrRef: string): repository.TaskLookup {
-  const ref = TASK_REF.exec(idOrRef);
-  return ref?.[1] && ref[2] ? { key: ref[1], number: Number(ref[2]) } : { id: idOrRef };
+  return referenceOf(idOrRef) ?? { id: idOrRef };
+}
+
+function referenceOf(text: string): { key: string; number: number } | undefined {
+  const ref = TASK_REF.exec(text);
+  return ref?.[1] && ref[2] ? { key: ref[1], number: Number(ref[2]) } : undefined;
 }
 
 /** The filters both lists share, with `me` read as the caller. */
-function listOptions(call: ServiceCall, filter: Omit<TaskListFilter, 'q'>, oneProject: boolean) {
+function listOptions(userId: string, filter: Omit<TaskListFilter, 'q'>, oneProject: boolean) {
   const references = (values: string[] | undefined) =>
     values && {
-      ids: values.flatMap((value) => (value === 'none' ? [] : value === 'me' ? [call.scope.userId] : [value])),
+      ids: values.flatMap((value) => (value === 'none' ? [] : value === 'me' ? [userId] : [value])),
       none: values.includes('none'),
     };
   return {
@@ -42,42 +48,50 @@ function listOptions(call: ServiceCall, filter: Omit<TaskListFilter, 'q'>, onePr
   };
 }
 
+/** Items may carry their sort value: the route sends them through taskJson, which leaves it out. */
 function toTaskPage(rows: (repository.TaskView & { sortValue: string | null })[], sort: TaskSort, limit: number) {
-  const items = rows.slice(0, limit).map(({ sortValue: _sortValue, ...task }) => task);
+  const items: repository.TaskView[] = rows.slice(0, limit);
   const last = rows[limit - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeTaskCursor(sort, { value: last.sortValue, id: last.id }) : null };
 }
 
-/** A project's tasks, in the project's order unless another sort is asked for. */
-export async function listTasks(call: ServiceCall, projectId: string, filter: TaskListFilter) {
-  requirePermission(call, 'read');
-  const { organizationId } = call.scope;
-  const options = listOptions(call, filter, true);
-  const rows = await inTenant(call, async (tx) => {
-    const page = await repository.listTasks(tx, organizationId, {
-      ...options,
-      projectIds: [projectId],
-      search: filter.q === undefined ? undefined : { projectId, query: filter.q },
-    });
-    // Tasks come back only from a live project, so only an empty page needs the project looked
-    // up to tell "no such project" (404) from "no matching tasks": one round trip saved per page.
-    if (page.length === 0) found(await repository.findProject(tx, organizationId, projectId), 'project');
-    return page;
+/**
+ * A project's tasks, in the project's order unless another sort is asked for: membership, the
+ * page and the project in one round trip.
+ */
+export async function listTasks(call: ClaimedCall, projectId: string, filter: TaskListFilter) {
+  const { organizationId } = call.claim;
+  const page = repository.listTasksStatement(organizationId, {
+    ...listOptions(call.claim.userId, filter, true),
+    projectIds: [projectId],
+    search: filter.q === undefined ? undefined : { projectId, query: filter.q },
   });
-  return toTaskPage(rows, filter.sort, filter.limit);
+  // Tasks come back only from a live project, so only an empty page needs the project to tell
+  // "no such project" (404) from "no matching tasks".
+  const project = repository.findProjectStatement(organizationId, projectId);
+  const [rows, projectRow] = await inTenantOnce(call, 'read', [page.statement, project.statement]);
+  const items = page.read(rows);
+  if (items.length === 0) found(project.read(projectRow), 'project');
+  return toTaskPage(items, filter.sort, filter.limit);
 }
 
 /** Every task of the organization the caller may see (members read them all), across projects. */
 export async function listOrganizationTasks(call: ServiceCall, filter: OrgTaskListFilter) {
   requirePermission(call, 'read');
-  const options = { ...listOptions(call, filter, filter.projectId?.length === 1), projectIds: filter.projectId };
+  const options = {
+    ...listOptions(call.scope.userId, filter, filter.projectId?.length === 1),
+    projectIds: filter.projectId,
+    ref: filter.ref === undefined ? undefined : referenceOf(filter.ref),
+  };
   const rows = await inTenant(call, (tx) => repository.listTasks(tx, call.scope.organizationId, options));
   return toTaskPage(rows, filter.sort, filter.limit);
 }
 
-export async function getTask(call: ServiceCall, idOrRef: string) {
-  requirePermission(call, 'read');
-  return found(await inTenant(call, (tx) => repository.findTask(tx, call.scope.organizationId, taskLookup(idOrRef))), 'task');
+/** One task, with the caller's membership checked in the same single round trip. */
+export async function getTask(call: ClaimedCall, idOrRef: string) {
+  const task = repository.findTaskStatement(call.claim.organizationId, taskLookup(idOrRef));
+  const [result] = await inTenantOnce(call, 'read', [task.statement]);
+  return found(task.read(result), 'task');
 }
 
 /** The id of a live task named by id or reference, for features that hang off tasks (comments, history). */
@@ -100,9 +114,12 @@ async function createTasks(call: ServiceCall, projectId: string, inputs: CreateT
   const { organizationId, userId } = call.scope;
   return inTenant(call, async (tx) => {
     const project = found(await repository.findProject(tx, organizationId, projectId), 'project');
+    await requireProjectAccess(tx, call.scope, project.id, 'write');
     await assertReferencesExist(tx, organizationId, project.id, inputs, pathOf);
     await assertWithinLimit(tx, organizationId, 'tasks', inputs.length);
-    return repository.insertTasks(tx, organizationId, project.id, userId, inputs);
+    const created = await repository.insertTasks(tx, organizationId, project.id, userId, inputs);
+    await afterTasksCreated(tx, { organizationId, actorId: userId }, created);
+    return created;
   });
 }
 
@@ -111,9 +128,12 @@ export async function updateTask(call: ServiceCall, idOrRef: string, input: Upda
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
     const task = found(await repository.findTask(tx, organizationId, taskLookup(idOrRef)), 'task');
+    await requireProjectAccess(tx, call.scope, task.projectId, 'write');
     await assertReferencesExist(tx, organizationId, task.projectId, [input], (_, field) => field);
     found((await repository.updateTasks(tx, organizationId, [task.id], input))[0], 'task');
-    return found(await repository.findTask(tx, organizationId, { id: task.id }), 'task');
+    const updated = found(await repository.findTask(tx, organizationId, { id: task.id }), 'task');
+    await afterTasksUpdated(tx, notice(call), [{ before: task, after: updated }]);
+    return updated;
   });
 }
 
@@ -127,6 +147,7 @@ export async function moveTask(call: ServiceCall, idOrRef: string, input: MoveTa
   const { organizationId } = call.scope;
   return inTenant(call, async (tx) => {
     const task = found(await repository.findTask(tx, organizationId, taskLookup(idOrRef)), 'task');
+    await requireProjectAccess(tx, call.scope, task.projectId, 'write');
     await repository.lockProjectOrder(tx, organizationId, task.projectId);
     const neighbour = async (field: 'afterId' | 'beforeId') => {
       const id = input[field];
@@ -152,7 +173,9 @@ export async function moveTask(call: ServiceCall, idOrRef: string, input: MoveTa
     if (afterGiven !== undefined && beforeGiven !== undefined) before = await nearest({ after: afterGiven });
     const position = positionBetween(after, before);
     await repository.updateTasks(tx, organizationId, [task.id], { position, ...(input.status ? { status: input.status } : {}) });
-    return found(await repository.findTask(tx, organizationId, { id: task.id }), 'task');
+    const moved = found(await repository.findTask(tx, organizationId, { id: task.id }), 'task');
+    await afterTasksUpdated(tx, notice(call), [{ before: task, after: moved }]);
+    return moved;
   });
 }
 
@@ -170,11 +193,18 @@ export async function bulkUpdateTasks(call: ServiceCall, { ids, change }: BulkUp
       throw new TenantryError('not_found', `task not found (${path})`, [{ path, message: 'task not found' }]);
     }
     for (const projectId of new Set(existing.map((task) => task.projectId))) {
+      await requireProjectAccess(tx, call.scope, projectId, 'write');
       await assertReferencesExist(tx, organizationId, projectId, [change], (_, field) => `change.${field}`);
     }
     const changed = await repository.updateTasks(tx, organizationId, unique, change);
     if (changed.length !== unique.length) throw new TenantryError('not_found', 'task not found');
-    return repository.findTasks(tx, organizationId, unique);
+    const updated = await repository.findTasks(tx, organizationId, unique);
+    const before = new Map(existing.map((task) => [task.id, task]));
+    await afterTasksUpdated(tx, notice(call), updated.flatMap((after) => {
+      const task = before.get(after.id);
+      return task ? [{ before: task, after }] : [];
+    }));
+    return updated;
   });
 }
 
@@ -184,9 +214,14 @@ export async function deleteTask(call: ServiceCall, idOrRef: string): Promise<vo
   const { organizationId } = call.scope;
   await inTenant(call, async (tx) => {
     const task = found(await repository.findTask(tx, organizationId, taskLookup(idOrRef)), 'task');
+    await requireProjectAccess(tx, call.scope, task.projectId, 'write');
     await repository.updateTasks(tx, organizationId, [task.id], { deletedAt: new Date() });
+    await afterTasksDeleted(tx, notice(call), [task]);
   });
 }
+
+/** Who changed what, for notifications and live events. */
+const notice = (call: ServiceCall) => ({ organizationId: call.scope.organizationId, actorId: call.scope.userId });
 
 const invalid = (path: string, message: string) => new TenantryError('validation_failed', `${message} (${path})`, [{ path, message }]);
 
@@ -219,4 +254,20 @@ async function assertReferencesExist(tx: Tx, organizationId: string, projectId: 
       }
     }
   }
+}
+
+/**
+ * Marks tasks done on behalf of an integration, with no acting member ("fixes ACME-7" in a
+ * merged pull request). Tasks already done or canceled are left alone. Returns how many changed.
+ */
+export async function completeTasksForIntegration(tx: Tx, organizationId: string, ids: string[]): Promise<number> {
+  const changes: { before: repository.TaskView; after: repository.TaskView }[] = [];
+  for (const id of ids) {
+    const before = await repository.findTask(tx, organizationId, { id });
+    if (!before || before.status === 'done' || before.status === 'canceled') continue;
+    await repository.updateTasks(tx, organizationId, [id], { status: 'done' });
+    changes.push({ before, after: found(await repository.findTask(tx, organizationId, { id }), 'task') });
+  }
+  await afterTasksUpdated(tx, { organizationId, actorId: null }, changes);
+  return changes.length;
 }

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { taskPriorities, tasks } from '../../db/schema/index.js';
 import { TenantryError } from '../../errors.js';
 import { isUuid } from '../../uuid.js';
@@ -12,7 +12,7 @@ type SortKey = {
   expression: SQL;
   /** The same value as text, carried in the cursor, and back from it. */
   asText: SQL;
-  fromText: (value: string) => SQL;
+  fromText: (value: string | Placeholder) => SQL;
   /** What a cursor's value must look like, so a forged one is a 400, never a failed cast. */
   valid: (value: string) => boolean;
   nullable: boolean;
@@ -78,13 +78,13 @@ export type TaskCursor = { value: string | null; id: string };
  * unique key needs no tie-break, so the page is read straight from the key's index
  * (position: the partial unique index of migration 0010) instead of sorting the project.
  */
-export type TaskOrder = { key: SortKey; descending: boolean; byKeyAlone: boolean };
+export type TaskOrder = { sort: TaskSort; key: SortKey; descending: boolean; byKeyAlone: boolean };
 
 export function orderOf(sort: TaskSort, oneProject = false): TaskOrder {
   const descending = sort.startsWith('-');
   const name = (descending ? sort.slice(1) : sort) as (typeof KEYS)[number]; // one of KEYS, by TASK_SORTS' construction
   const key = SORT_KEYS[name];
-  return { key, descending, byKeyAlone: oneProject && key.uniqueInProject === true };
+  return { sort, key, descending, byKeyAlone: oneProject && key.uniqueInProject === true };
 }
 
 /**
@@ -98,8 +98,8 @@ export function orderBy({ key, descending, byKeyAlone }: TaskOrder): SQL[] {
   return byKeyAlone ? [byValue] : [byValue, descending ? sql`${tasks.id} desc` : sql`${tasks.id} asc`];
 }
 
-/** Rows strictly after the cursor in this order. */
-export function afterCursor({ key, descending, byKeyAlone }: TaskOrder, cursor: TaskCursor): SQL {
+/** Rows strictly after the cursor in this order; its value and id may be placeholders of a statement built once. */
+export function afterCursor({ key, descending, byKeyAlone }: TaskOrder, cursor: { value: string | Placeholder | null; id: string | Placeholder }): SQL {
   const beyond = descending ? sql.raw('<') : sql.raw('>');
   if (cursor.value === null) return sql`(${key.expression} is null and ${tasks.id} ${beyond} ${cursor.id}::uuid)`;
   if (byKeyAlone) return sql`${key.expression} ${beyond} ${key.fromText(cursor.value)}`;

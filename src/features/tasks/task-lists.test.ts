@@ -50,6 +50,17 @@ describe('task lists, references and embedded people', () => {
     await h.destroy();
   });
 
+  it('sends a task with the same fields from the list, the one-task read and a write, and no sort value', async () => {
+    const [first] = (await list(`/projects/${web}/tasks?sort=priority`)).items;
+    if (!first) throw new Error('no task listed');
+    const one = (await send<Record<string, unknown>>(member, 'GET', `/tasks/${first.id}`)).body;
+    const written = (await send<Record<string, unknown>>(member, 'PATCH', `/tasks/${first.id}`, { storyPoints: 2 })).body;
+    expect(Object.keys(first).sort()).toEqual(Object.keys(written).sort());
+    expect(Object.keys(one).sort()).toEqual(Object.keys(written).sort());
+    expect(first).not.toHaveProperty('sortValue');
+    expect({ ...one, storyPoints: 2, updatedAt: written.updatedAt }).toEqual(written);
+  });
+
   it('finds a task by id or by reference, the key in any case; an unknown or foreign reference is 404', async () => {
     const byRef = await send(member, 'GET', '/tasks/WEB-2');
     expect(byRef).toMatchObject({ status: 200, body: { ref: 'WEB-2', projectKey: 'WEB', priority: 'urgent' } });
@@ -97,6 +108,21 @@ describe('task lists, references and embedded people', () => {
     expect(refs(await list('/tasks?assigneeId=me&sort=created'))).toEqual(['WEB-1', 'APP-1']);
     expect(refs(await list(`/tasks?projectId=${app}&sort=position`))).toEqual(['APP-1', 'APP-2']);
     expect(refs(await list('/tasks?status=done'))).toEqual(['WEB-3']);
+  });
+
+  it('answers "is there such a task?" with ?ref=: that task, or an empty page (never a 404), only in the caller\'s tenant', async () => {
+    expect(refs(await list('/tasks?ref=web-4', h.tenantA.actors.viewer))).toEqual(['WEB-4']);
+    expect(refs(await list(`/tasks?ref=APP-2&projectId=${app}`))).toEqual(['APP-2']);
+    expect(await list(`/tasks?ref=APP-2&projectId=${web}`)).toEqual({ items: [], nextCursor: null });
+    expect(await list('/tasks?ref=WEB-99')).toEqual({ items: [], nextCursor: null });
+    expect(await list('/tasks?ref=NOPE-1')).toEqual({ items: [], nextCursor: null });
+    // B also has a WEB-1: through B's organization it is B's own task, never A's.
+    const theirs = (await send<Page>(h.tenantB.actors.member, 'GET', '/tasks?ref=WEB-1', undefined, h.tenantB)).body;
+    expect(theirs.items.map((t) => t.id)).not.toContain((await list('/tasks?ref=WEB-1')).items[0]?.id);
+    expect(theirs.items).toHaveLength(1);
+    for (const bad of ['WEB-0', 'WEB', 'W-1', 'WEB-1,WEB-2']) {
+      expect((await send<ErrorBody>(member, 'GET', `/tasks?ref=${bad}`)).status, bad).toBe(400);
+    }
   });
 
   it.each(TASK_SORTS)('pages through sort=%s in order, each task once, nulls last', async (sort) => {

@@ -1,39 +1,63 @@
-import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import { type SQL, and, asc, eq, gt } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { type TemplateCategory, templates } from '../../db/schema/index.js';
+import { type TemplateCategory, publicTemplates, templates } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateTemplateInput, UpdateTemplateInput } from './schemas.js';
 
-export type TemplateRow = typeof templates.$inferSelect;
+/** A template as the API shows it: `organizationId` is null for a public one. */
+export type TemplateRow = Omit<typeof templates.$inferSelect, 'organizationId'> & { organizationId: string | null };
 
 /** The organization's own templates; only these can be written. */
 const own = (organizationId: string) => eq(templates.organizationId, organizationId);
-/** What the organization may read: its own templates and the public ones. */
-const visible = (organizationId: string) => or(own(organizationId), isNull(templates.organizationId));
 
-export async function listTemplates(
-  tx: Tx,
-  organizationId: string,
-  filter: { category?: TemplateCategory; scope?: 'organization' | 'public'; afterId: string | null; limit: number },
-): Promise<TemplateRow[]> {
-  const scope = filter.scope === 'organization' ? own(organizationId) : filter.scope === 'public' ? isNull(templates.organizationId) : visible(organizationId);
-  return tx
-    .select()
-    .from(templates)
-    .where(
-      and(
-        scope,
-        filter.category ? eq(templates.category, filter.category) : undefined,
-        filter.afterId ? gt(templates.id, filter.afterId) : undefined,
-      ),
-    )
-    .orderBy(asc(templates.id))
-    .limit(filter.limit + 1);
+type ListFilter = { category?: TemplateCategory; scope?: 'organization' | 'public'; afterId: string | null; limit: number };
+
+/**
+ * The organization's own templates and the public ones, merged by id. Two queries, not a
+ * UNION: one is routed to the tenant's shard, the other reads the platform's table, on any engine.
+ */
+export async function listTemplates(tx: Tx, organizationId: string, filter: ListFilter): Promise<TemplateRow[]> {
+  const take = filter.limit + 1;
+  const ownRows =
+    filter.scope === 'public'
+      ? []
+      : await tx
+          .select()
+          .from(templates)
+          .where(and(own(organizationId), ...pageConditions(templates, filter)))
+          .orderBy(asc(templates.id))
+          .limit(take);
+  const publicRows =
+    filter.scope === 'organization'
+      ? []
+      : (
+          await tx
+            .select()
+            .from(publicTemplates)
+            .where(and(...pageConditions(publicTemplates, filter)))
+            .orderBy(asc(publicTemplates.id))
+            .limit(take)
+        ).map(asPublic);
+  return [...ownRows, ...publicRows].sort((a, b) => a.id.localeCompare(b.id)).slice(0, take);
 }
 
+function pageConditions(table: typeof templates | typeof publicTemplates, filter: ListFilter): (SQL | undefined)[] {
+  return [
+    filter.category ? eq(table.category, filter.category) : undefined,
+    filter.afterId ? gt(table.id, filter.afterId) : undefined,
+  ];
+}
+
+function asPublic(row: typeof publicTemplates.$inferSelect): TemplateRow {
+  return { ...row, organizationId: null };
+}
+
+/** One of the organization's own templates, or else a public one. */
 export async function findVisibleTemplate(tx: Tx, organizationId: string, id: string): Promise<TemplateRow | undefined> {
-  const [row] = await tx.select().from(templates).where(and(visible(organizationId), eq(templates.id, id)));
-  return row;
+  const [mine] = await tx.select().from(templates).where(and(own(organizationId), eq(templates.id, id)));
+  if (mine) return mine;
+  const [published] = await tx.select().from(publicTemplates).where(eq(publicTemplates.id, id));
+  return published ? asPublic(published) : undefined;
 }
 
 export async function insertTemplate(tx: Tx, organizationId: string, createdById: string, input: CreateTemplateInput): Promise<TemplateRow> {

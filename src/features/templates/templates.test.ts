@@ -9,9 +9,9 @@ describe('templates API', () => {
   let otherTenantsId: string;
   beforeAll(async () => {
     h = await createApiHarness();
-    // The platform publishes public templates; the server cannot, by RLS.
+    // The platform publishes public templates; the server only reads them (a grant of select).
     const [row] = await h.test.db.query<{ id: string }>(
-      `insert into templates (name, category, content) values ('Public PRD', 'document', '{"sections": ["Goals"]}') returning id`,
+      `insert into public_templates (name, category, content) values ('Public PRD', 'document', '{"sections": ["Goals"]}') returning id`,
     );
     publicId = row?.id ?? '';
     const created = await h.request(h.tenantB.actors.member, 'POST', path(h.tenantB.organizationId), { name: "B's story", category: 'story' });
@@ -23,7 +23,8 @@ describe('templates API', () => {
   function path(orgId: string, rest = '') {
     return `/api/v1/orgs/${orgId}/templates${rest}`;
   }
-  const nameOf = async (id: string) => (await h.test.db.query<{ name: string }>(`select name from templates where id = $1`, [id]))[0]?.name;
+  const nameOf = async (id: string) =>
+    (await h.test.db.query<{ name: string }>(`select name from templates where id = $1 union all select name from public_templates where id = $1`, [id]))[0]?.name;
 
   it("lists the organization's templates and the public ones, never another tenant's", async () => {
     const { organizationId, actors } = h.tenantA;
@@ -65,6 +66,20 @@ describe('templates API', () => {
     expect(await change.json()).toMatchObject({ error: { code: 'forbidden' } });
     expect((await h.request(actors.owner, 'DELETE', path(organizationId, `/${publicId}`))).status).toBe(403);
     expect(await nameOf(publicId)).toBe('Public PRD');
+  });
+
+  it('keeps public templates apart from every tenant: the server role may only read them', async () => {
+    const [grants] = await h.test.db.query<{ select: boolean; insert: boolean; update: boolean; delete: boolean }>(
+      `select has_table_privilege('tenantry_app', 'public_templates', 'select') as select,
+              has_table_privilege('tenantry_app', 'public_templates', 'insert') as insert,
+              has_table_privilege('tenantry_app', 'public_templates', 'update') as update,
+              has_table_privilege('tenantry_app', 'public_templates', 'delete') as delete`,
+    );
+    expect(grants).toEqual({ select: true, insert: false, update: false, delete: false });
+    const [templatesKey] = await h.test.db.query<{ nullable: boolean }>(
+      `select not attnotnull as nullable from pg_attribute where attrelid = 'templates'::regclass and attname = 'organization_id'`,
+    );
+    expect(templatesKey?.nullable).toBe(false);
   });
 
   it('answers 401 without a session, 403 for a viewer writing, and 400 naming bad fields, writing nothing', async () => {

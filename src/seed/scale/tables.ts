@@ -73,6 +73,18 @@ const organizations: TableSpec = {
   audit: { tenant: 'id', actor: 'owner_id' },
 };
 
+/** The slugs' registry (migrations/0016), which keeps them unique across organizations. */
+const organizationSlugs: TableSpec = {
+  table: 'organization_slugs',
+  columns: ['slug', 'organization_ref', 'created_at', 'updated_at'],
+  *rows({ shape }) {
+    for (const o of shape.organizations) {
+      const at = iso(o.createdAt);
+      yield [o.slug, o.id, at, at];
+    }
+  },
+};
+
 const members: TableSpec = {
   table: 'members',
   columns: ['organization_id', 'id', 'user_id', 'role', 'created_at', 'updated_at'],
@@ -293,7 +305,7 @@ const documents: TableSpec = {
 
 /** Every loaded table, parents before children, which is also the order foreign keys need. */
 export const TABLES: readonly TableSpec[] = [
-  users, organizations, members, subscriptions, projects, projectMembers, epics, sprints, tasks, comments, documents,
+  users, organizationSlugs, organizations, members, subscriptions, projects, projectMembers, epics, sprints, tasks, comments, documents,
 ];
 
 export const AUDIT_COLUMNS = [

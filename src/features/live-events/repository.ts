@@ -1,0 +1,48 @@
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { liveEvents } from '../../db/schema/index.js';
+import type { Tx } from '../../db/tenant-context.js';
+
+/** What a change announces: its kind and ids, never its content. */
+export type LiveEventInput = { kind: string; projectId: string | null; id: string };
+export type LiveEventRow = { eventId: string; kind: string; organizationId: string; projectId: string | null; id: string };
+
+/** The channel every server process LISTENs on. */
+export const LIVE_CHANNEL = 'tenantry_live_events';
+
+/**
+ * Keeps the events for replay and NOTIFYs each one, in one statement of the writing
+ * transaction: PostgreSQL delivers the NOTIFY only if that transaction commits.
+ */
+export async function insertAndNotify(tx: Tx, organizationId: string, events: (LiveEventInput & { eventId: string })[]): Promise<void> {
+  await tx.execute(sql`
+    with kept as (
+      insert into live_events (organization_id, id, kind, project_id, resource_id)
+      select ${organizationId}::uuid, e."eventId", e.kind, e."projectId", e.id
+        from json_to_recordset(${JSON.stringify(events)}::json) as e("eventId" uuid, kind text, "projectId" uuid, id uuid)
+      returning id, kind, project_id, resource_id
+    )
+    select pg_notify(${LIVE_CHANNEL}, json_build_object(
+             'eventId', id, 'kind', kind, 'organizationId', ${organizationId}::uuid, 'projectId', project_id, 'id', resource_id)::text)
+      from kept order by id`);
+}
+
+/** The organization's events after `afterEventId`, oldest first. */
+export async function eventsAfter(tx: Tx, organizationId: string, afterEventId: string, limit: number): Promise<LiveEventRow[]> {
+  return tx
+    .select({
+      eventId: liveEvents.id,
+      kind: liveEvents.kind,
+      organizationId: liveEvents.organizationId,
+      projectId: liveEvents.projectId,
+      id: liveEvents.resourceId,
+    })
+    .from(liveEvents)
+    .where(and(eq(liveEvents.organizationId, organizationId), gt(liveEvents.id, afterEventId)))
+    .orderBy(asc(liveEvents.id))
+    .limit(limit);
+}
+
+/** Removes every organization's events older than `before` (platform work: spans tenants). */
+export async function pruneEvents(tx: Tx, before: Date): Promise<void> {
+  await tx.delete(liveEvents).where(lt(liveEvents.createdAt, before));
+}

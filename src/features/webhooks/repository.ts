@@ -1,0 +1,167 @@
+import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { jobs, members, users, webhookDeliveries, webhookSubscriptions } from '../../db/schema/index.js';
+import type { WebhookEvent } from '../../db/schema/index.js';
+import type { Tx } from '../../db/tenant-context.js';
+
+/** Every column the API may show; the sealed secret stays out of reads and `returning`. */
+const shown = {
+  id: webhookSubscriptions.id,
+  organizationId: webhookSubscriptions.organizationId,
+  url: webhookSubscriptions.url,
+  events: webhookSubscriptions.events,
+  status: webhookSubscriptions.status,
+  failingSince: webhookSubscriptions.failingSince,
+  disabledReason: webhookSubscriptions.disabledReason,
+  createdById: webhookSubscriptions.createdById,
+  createdAt: webhookSubscriptions.createdAt,
+  updatedAt: webhookSubscriptions.updatedAt,
+};
+
+type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
+export type SubscriptionView = Omit<SubscriptionRow, 'secretCiphertext'>;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type DeliveryChanges = Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'responseStatus' | 'lastError' | 'deliveredAt'>>;
+export type SubscriptionChanges = Partial<Pick<SubscriptionRow, 'url' | 'events' | 'status' | 'failingSince' | 'disabledReason'>>;
+
+/** The queue's kind for one delivery attempt series. */
+export const DELIVER_JOB_KIND = 'webhook.deliver';
+/** Runs in all: with the queue's backoff (30 s doubling to 1 h) this spans more than the day that disables a URL. */
+export const DELIVERY_MAX_ATTEMPTS = 40;
+
+const subscriptionIn = (organizationId: string, id: string): SQL =>
+  and(eq(webhookSubscriptions.organizationId, organizationId), eq(webhookSubscriptions.id, id)) as SQL;
+
+export async function listSubscriptions(tx: Tx, organizationId: string, page: { afterId: string | null; limit: number }): Promise<SubscriptionView[]> {
+  return tx
+    .select(shown)
+    .from(webhookSubscriptions)
+    .where(and(eq(webhookSubscriptions.organizationId, organizationId), page.afterId ? sql`${webhookSubscriptions.id} > ${page.afterId}` : undefined))
+    .orderBy(webhookSubscriptions.id)
+    .limit(page.limit + 1);
+}
+
+export async function findSubscription(tx: Tx, organizationId: string, id: string): Promise<SubscriptionView | undefined> {
+  const [row] = await tx.select(shown).from(webhookSubscriptions).where(subscriptionIn(organizationId, id));
+  return row;
+}
+
+/** With the sealed secret, for the delivery job only. */
+export async function findSubscriptionForDelivery(tx: Tx, organizationId: string, id: string): Promise<SubscriptionRow | undefined> {
+  const [row] = await tx.select().from(webhookSubscriptions).where(subscriptionIn(organizationId, id));
+  return row;
+}
+
+export async function insertSubscription(
+  tx: Tx,
+  organizationId: string,
+  values: Pick<SubscriptionRow, 'id' | 'url' | 'events' | 'secretCiphertext' | 'createdById'>,
+): Promise<SubscriptionView> {
+  const [row] = await tx.insert(webhookSubscriptions).values({ ...values, organizationId }).returning(shown);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function updateSubscription(tx: Tx, organizationId: string, id: string, changes: SubscriptionChanges): Promise<SubscriptionView | undefined> {
+  const [row] = await tx.update(webhookSubscriptions).set(changes).where(subscriptionIn(organizationId, id)).returning(shown);
+  return row;
+}
+
+export async function deleteSubscription(tx: Tx, organizationId: string, id: string): Promise<boolean> {
+  const rows = await tx.delete(webhookSubscriptions).where(subscriptionIn(organizationId, id)).returning({ id: webhookSubscriptions.id });
+  return rows.length > 0;
+}
+
+/**
+ * One delivery per active subscription to `event` and body, each with its job, in the caller's
+ * transaction: one INSERT … SELECT (co-located on Citus), and a second statement for the jobs
+ * only when it inserted any. With no subscriber this is one indexed statement that writes nothing.
+ */
+export async function enqueueDeliveries(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<number> {
+  if (bodies.length === 0) return 0;
+  const body = sql<string>`bodies.body`;
+  const created = await tx
+    .insert(webhookDeliveries)
+    .select(
+      tx
+        .select({
+          organizationId: webhookSubscriptions.organizationId,
+          id: sql<string>`gen_random_uuid()`.as('id'),
+          subscriptionId: sql<string>`${webhookSubscriptions.id}`.as('subscription_id'),
+          event: sql<WebhookEvent>`${event}::text`.as('event'),
+          body: sql<string>`${body}`.as('body'),
+          status: sql<'pending'>`'pending'`.as('status'),
+          attempts: sql<number>`0`.as('attempts'),
+          responseStatus: sql<number | null>`null::int`.as('response_status'),
+          lastError: sql<string | null>`null::text`.as('last_error'),
+          deliveredAt: sql<Date | null>`null::timestamptz`.as('delivered_at'),
+          redeliveryOfId: sql<string | null>`null::uuid`.as('redelivery_of_id'),
+          createdAt: sql<Date>`now()`.as('created_at'),
+          updatedAt: sql<Date>`now()`.as('updated_at'),
+        })
+        .from(webhookSubscriptions)
+        .innerJoin(sql`unnest(${sql.param(bodies)}::text[]) as bodies(body)`, sql`true`)
+        .where(
+          and(
+            eq(webhookSubscriptions.organizationId, organizationId),
+            eq(webhookSubscriptions.status, 'active'),
+            sql`${event}::text = any(${webhookSubscriptions.events})`,
+          ),
+        ),
+    )
+    .returning({ id: webhookDeliveries.id });
+  await queueDeliveryJobs(tx, organizationId, created.map((row) => row.id));
+  return created.length;
+}
+
+export async function queueDeliveryJobs(tx: Tx, organizationId: string, deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  // The app role may add jobs but not read them: no RETURNING.
+  await tx.insert(jobs).values(
+    deliveryIds.map((deliveryId) => ({ id: uuidv7(), kind: DELIVER_JOB_KIND, payload: { organizationId, deliveryId }, maxAttempts: DELIVERY_MAX_ATTEMPTS })),
+  );
+}
+
+export async function insertRedelivery(tx: Tx, organizationId: string, original: DeliveryRow): Promise<DeliveryRow> {
+  const [row] = await tx
+    .insert(webhookDeliveries)
+    .values({ organizationId, id: uuidv7(), subscriptionId: original.subscriptionId, event: original.event, body: original.body, redeliveryOfId: original.id })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** Newest first; the cursor is the last delivery's id (ids are random: the order is by time). */
+export async function listDeliveries(tx: Tx, organizationId: string, subscriptionId: string, page: { beforeId: string | null; limit: number }): Promise<DeliveryRow[]> {
+  const before = page.beforeId
+    ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (select d.created_at, d.id from webhook_deliveries d where d.organization_id = ${organizationId} and d.id = ${page.beforeId})`
+    : undefined;
+  return tx
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.organizationId, organizationId), eq(webhookDeliveries.subscriptionId, subscriptionId), before))
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(page.limit + 1);
+}
+
+export async function findDelivery(tx: Tx, organizationId: string, id: string): Promise<DeliveryRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.organizationId, organizationId), eq(webhookDeliveries.id, id)));
+  return row;
+}
+
+export async function updateDelivery(tx: Tx, organizationId: string, id: string, changes: DeliveryChanges): Promise<void> {
+  await tx.update(webhookDeliveries).set(changes).where(and(eq(webhookDeliveries.organizationId, organizationId), eq(webhookDeliveries.id, id)));
+}
+
+/** Owners' and admins' addresses, told when a URL is disabled. */
+export async function adminEmails(tx: Tx, organizationId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ email: users.email })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(members.organizationId, organizationId), sql`${members.role} in ('owner', 'admin')`));
+  return rows.map((row) => row.email);
+}
