@@ -91,6 +91,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a pending or expired invitation again, valid for another 48 hours (admins) */
+        post: operations["resendInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your open invitations in every organization (a verified email address only; otherwise use the mail's link) */
+        get: operations["getMeInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/invitations/{id}/revoke": {
         parameters: {
             query?: never;
@@ -117,7 +151,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation addressed to your email; you join with the invited role */
+        /** Accept an invitation addressed to your email; you join with the invited role (again: the same answer) */
         post: operations["acceptInvitation"];
         delete?: never;
         options?: never;
@@ -193,6 +227,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/subscription/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move to another plan free of charge (owners; BILLING_MODE=none): at once, refused with the caps a smaller plan would break, or at the end of the period whatever the usage */
+        post: operations["createSubscriptionChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/subscription/scheduled-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Drop the plan change waiting for the end of the period (owners) */
+        delete: operations["deleteSubscriptionScheduledChange"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe events (every billing mode): verified by the Stripe-Signature header, recorded and processed once each */
+        post: operations["createStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Subscribe through Stripe Checkout, or upgrade a Stripe subscription in place (owners; BILLING_MODE=stripe) */
+        post: operations["createBillingCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open Stripe's Customer Portal for the organization (owners; BILLING_MODE=stripe) */
+        post: operations["createBillingPortal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/audit-logs": {
         parameters: {
             query?: never;
@@ -202,6 +321,23 @@ export interface paths {
         };
         /** Read the organization's audit trail, newest first (admins; filters: actorId, resourceType, resourceId, from, to) */
         get: operations["listAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/mail-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's outgoing mail, newest first: queued, sending, retrying, sent or failed (admins) */
+        get: operations["listMailDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -317,6 +453,23 @@ export interface paths {
         patch: operations["updateProjectMember"];
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/projects/{projectId}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who created, changed, commented on, moved or deleted what in a project, newest first (every member; from the audit trail) */
+        get: operations["listProjectActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/projects/{projectId}/documents": {
         parameters: {
             query?: never;
@@ -388,6 +541,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/documents/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a document's versions, newest first (1 is the text it was created with) */
+        get: operations["listDocumentVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/documents/{id}/versions/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compare two versions of a document (by default the newest with the one before): title, text line by line, unified diff */
+        get: operations["getVersionDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/documents/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one version of a document with its text */
+        get: operations["getDocumentVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/documents/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a version's title and text back (members and up); this save is a new version */
+        post: operations["restoreDocumentVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/templates": {
         parameters: {
             query?: never;
@@ -423,6 +644,23 @@ export interface paths {
         head?: never;
         /** Change one of the organization's templates (public ones are read-only: 403) */
         patch: operations["updateTemplate"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/projects/{projectId}/tasks/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import tasks from a CSV export (Jira's or Linear's columns, or a mapping), all or nothing; dryRun checks and writes nothing */
+        post: operations["createTaskImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{orgId}/projects/{projectId}/tasks": {
@@ -523,6 +761,23 @@ export interface paths {
         };
         /** Who changed what on a task and its comments, newest first (every member; from the audit trail) */
         get: operations["listTaskHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/tasks/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commits and pull requests that named a task (linked by the GitHub integration), oldest first */
+        get: operations["listTaskLinks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -782,6 +1037,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/ai/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call the model (members and up): the generation record, or Server-Sent Events with Accept: text/event-stream
+         * @description Reserves the prompt's estimated tokens plus maxOutputTokens against the monthly budget first; over budget it answers `403 limit_exceeded` and calls nothing. A stream sends `delta` events (`{"text"}`), then `done` with the record, or `error` (`{"error","generation"}`) when the provider failed. Closing the stream aborts the provider call; its usage is still recorded.
+         */
+        post: operations["createAiGenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/ai-generations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create tasks (type story) from a stories generation's proposals, once (members and up) */
+        post: operations["acceptAiGeneration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/ai/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This month's AI token budget, used and reserved tokens */
+        get: operations["getAiBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/ai/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The price table: each model's current price per million tokens, or every version with history=true */
+        get: operations["getAiPrices"];
+        put?: never;
+        /** Set a model's price: adds its next version (admins) */
+        post: operations["createAiPrices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/integrations": {
         parameters: {
             query?: never;
@@ -817,6 +1144,78 @@ export interface paths {
         head?: never;
         /** Change an integration, its status or its credentials (admins) */
         patch: operations["updateIntegration"];
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/github/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** GitHub's webhook for one integration: verified with its webhookSecret; links commits and pull requests to the tasks they name */
+        post: operations["createGithubWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook subscriptions (admins; secrets are never returned) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Subscribe a URL to events (admins); the answer shows the signing secret, once */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook subscription (admins) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its delivery log (admins) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change a subscription, or turn it off or back on (admins) */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription's delivery log, newest first (admins) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        /** Redeliver: send a logged delivery again, as a new delivery with the same body (admins) */
+        post: operations["createWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{orgId}/projects/{projectId}/gaps": {
@@ -1057,6 +1456,96 @@ export interface paths {
         put?: never;
         /** Restore a deleted gap (admins; within the retention period, TENANTRY_RETENTION_DAYS) */
         post: operations["restoreGap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications in this organization, newest first, with the unread count */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark some (`ids`) or all (`all: true`) of your notifications read */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your channel for each kind of notification (in_app unless you chose otherwise) */
+        get: operations["getNotificationPreferences"];
+        /** Choose the channel of the types you name (the others keep theirs) */
+        put: operations["setNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/tasks/{taskId}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether you watch the task, and how many do */
+        get: operations["getTaskWatch"];
+        /** Watch or stop watching a task (stopping holds: commenting again does not resume it) */
+        put: operations["setTaskWatch"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events of the organization (Server-Sent Events): what changed, never its content
+         * @description Each event is `event: <kind>` with `data: {"kind","organizationId","projectId","id"}` and an `id:` line. Reconnecting with that id as `Last-Event-ID` replays what was missed (events of the last ten minutes). A comment line `: ready` says the stream is listening; `: ping` keeps it open.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2338,7 +2827,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "bad_request" | "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "limit_exceeded" | "feature_not_in_plan" | "database_unreachable" | "database_permission" | "migration_failed" | "migration_drift" | "refused" | "internal";
+                code: "bad_request" | "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "limit_exceeded" | "payment_required" | "feature_not_in_plan" | "provider_error" | "database_unreachable" | "database_permission" | "migration_failed" | "migration_drift" | "refused" | "internal";
                 message: string;
                 details?: unknown;
             };
@@ -2375,6 +2864,25 @@ export interface components {
              * @enum {string}
              */
             role: "owner" | "admin" | "member" | "viewer";
+        };
+        MyInvitations: {
+            emailVerified: boolean;
+            items: components["schemas"]["MyInvitation"][];
+        };
+        MyInvitation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            organizationName: string;
+            email: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member" | "viewer";
+            /** Format: date-time */
+            expiresAt: string;
+            inviterName: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         PlanList: {
             items: components["schemas"]["Plan"][];
@@ -2427,6 +2935,16 @@ export interface components {
             canceledAt: string | null;
             cancelAtPeriodEnd: boolean;
             seats: number | null;
+            scheduledChange: {
+                plan: {
+                    code: string;
+                    name: string;
+                };
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @enum {string} */
+            billingMode: "none" | "stripe";
         };
         PlanSummary: {
             /** Format: uuid */
@@ -2457,6 +2975,26 @@ export interface components {
             used: number;
             limit: number | null;
         };
+        ChangePlan: {
+            plan: string;
+            /**
+             * @default now
+             * @enum {string}
+             */
+            at: "now" | "period_end";
+        };
+        StripeWebhookReceipt: {
+            /** @enum {boolean} */
+            received: true;
+            duplicate: boolean;
+        };
+        BillingRedirect: {
+            /** Format: uri */
+            url: string | null;
+        };
+        StartCheckout: {
+            plan: string;
+        };
         AuditLogPage: {
             items: components["schemas"]["AuditLog"][];
             nextCursor: string | null;
@@ -2485,6 +3023,31 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        MailDeliveryPage: {
+            items: components["schemas"]["MailDelivery"][];
+            nextCursor: string | null;
+        };
+        MailDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            template: string;
+            recipient: string;
+            subject: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "retrying" | "sent" | "failed";
+            attempts: number;
+            lastError: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** Format: uuid */
+            requestedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ProjectPage: {
             items: components["schemas"]["Project"][];
             nextCursor: string | null;
@@ -2499,6 +3062,11 @@ export interface components {
             description: string | null;
             /** @enum {string} */
             status: "planning" | "active" | "on_hold" | "completed";
+            /**
+             * @description `private`: only the project's members and the organization's admins and owners see it
+             * @enum {string}
+             */
+            visibility: "organization" | "private";
             /** Format: uuid */
             ownerId: string | null;
             /** Format: uuid */
@@ -2523,6 +3091,8 @@ export interface components {
             description?: string | null;
             /** @enum {string} */
             status?: "planning" | "active" | "on_hold" | "completed";
+            /** @enum {string} */
+            visibility?: "organization" | "private";
             /** Format: uuid */
             ownerId?: string | null;
             /** Format: date */
@@ -2539,6 +3109,8 @@ export interface components {
             description?: string | null;
             /** @enum {string} */
             status?: "planning" | "active" | "on_hold" | "completed";
+            /** @enum {string} */
+            visibility?: "organization" | "private";
             /** Format: uuid */
             ownerId?: string | null;
             /** Format: date */
@@ -2583,6 +3155,40 @@ export interface components {
         UpdateProjectMember: {
             /** @enum {string} */
             role: "lead" | "contributor" | "viewer" | "stakeholder";
+        };
+        ProjectActivityPage: {
+            items: components["schemas"]["ProjectActivityEntry"][];
+            nextCursor: string | null;
+        };
+        ProjectActivityEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["ActivityActor"];
+            /** @enum {string} */
+            action: "created" | "updated" | "moved" | "deleted" | "restored" | "commented" | "comment_edited" | "comment_deleted";
+            subject: components["schemas"]["ActivitySubject"];
+            changes: {
+                field: string;
+                from?: unknown;
+                to?: unknown;
+            }[];
+        };
+        ActivityActor: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            image: string | null;
+        } | null;
+        ActivitySubject: {
+            /** @enum {string} */
+            type: "project" | "project_member" | "epic" | "sprint" | "task" | "comment" | "document" | "asset";
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            taskRef: string | null;
+            documentSlug: string | null;
         };
         DocumentPage: {
             items: components["schemas"]["DocumentSummary"][];
@@ -2636,6 +3242,64 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        DocumentVersionPage: {
+            items: components["schemas"]["DocumentVersionSummary"][];
+            nextCursor: string | null;
+        };
+        DocumentVersionSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            documentId: string;
+            version: number;
+            title: string;
+            /** Format: uuid */
+            authorId: string | null;
+            restoredFrom: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            author: components["schemas"]["Person"];
+        };
+        Person: {
+            /**
+             * Format: uuid
+             * @description The user id
+             */
+            id: string;
+            name: string;
+            image: string | null;
+        } | null;
+        DocumentVersionDiff: {
+            from: number;
+            to: number;
+            title: {
+                from: string;
+                to: string;
+                changed: boolean;
+            };
+            parts: components["schemas"]["DocumentDiffPart"][];
+            patch: string;
+        };
+        DocumentDiffPart: {
+            /** @enum {string} */
+            kind: "added" | "removed" | "unchanged";
+            value: string;
+            lines: number;
+        };
+        DocumentVersion: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            documentId: string;
+            version: number;
+            title: string;
+            /** Format: uuid */
+            authorId: string | null;
+            restoredFrom: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            content: string;
+        };
         TemplatePage: {
             items: components["schemas"]["Template"][];
             nextCursor: string | null;
@@ -2677,6 +3341,43 @@ export interface components {
             content?: {
                 [key: string]: unknown;
             };
+        };
+        ImportTasksResult: {
+            dryRun: boolean;
+            count: number;
+            columns: {
+                [key: string]: "title" | "description" | "status" | "priority" | "type" | "storyPoints" | "dueDate" | "assignee" | "ignore";
+            };
+            tasks: components["schemas"]["CreateTask"][];
+            taskIds: string[];
+        };
+        CreateTask: {
+            title: string;
+            description?: string | null;
+            acceptanceCriteria?: string | null;
+            /** @enum {string} */
+            type?: "task" | "story" | "bug" | "chore";
+            /** @enum {string} */
+            status?: "todo" | "in_progress" | "in_review" | "done" | "canceled";
+            /** @enum {string} */
+            priority?: "low" | "medium" | "high" | "urgent";
+            storyPoints?: number | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: uuid */
+            epicId?: string | null;
+            /** Format: uuid */
+            sprintId?: string | null;
+            /** Format: date */
+            dueDate?: string | null;
+        };
+        ImportTasks: {
+            csv: string;
+            mapping?: {
+                [key: string]: "title" | "description" | "status" | "priority" | "type" | "storyPoints" | "dueDate" | "assignee" | "ignore";
+            };
+            /** @default false */
+            dryRun: boolean;
         };
         TaskPage: {
             items: components["schemas"]["Task"][];
@@ -2721,35 +3422,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-        };
-        Person: {
-            /**
-             * Format: uuid
-             * @description The user id
-             */
-            id: string;
-            name: string;
-            image: string | null;
-        } | null;
-        CreateTask: {
-            title: string;
-            description?: string | null;
-            acceptanceCriteria?: string | null;
-            /** @enum {string} */
-            type?: "task" | "story" | "bug" | "chore";
-            /** @enum {string} */
-            status?: "todo" | "in_progress" | "in_review" | "done" | "canceled";
-            /** @enum {string} */
-            priority?: "low" | "medium" | "high" | "urgent";
-            storyPoints?: number | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: uuid */
-            epicId?: string | null;
-            /** Format: uuid */
-            sprintId?: string | null;
-            /** Format: date */
-            dueDate?: string | null;
         };
         TaskList: {
             items: components["schemas"]["Task"][];
@@ -2833,6 +3505,26 @@ export interface components {
             name: string;
             image: string | null;
         } | null;
+        TaskLinkPage: {
+            items: components["schemas"]["TaskLink"][];
+            nextCursor: string | null;
+        };
+        TaskLink: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            taskId: string;
+            /** Format: uuid */
+            integrationId: string;
+            /** @enum {string} */
+            kind: "commit" | "pull_request";
+            url: string;
+            title: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         EpicPage: {
             items: components["schemas"]["Epic"][];
             nextCursor: string | null;
@@ -3021,7 +3713,10 @@ export interface components {
             /** Format: uuid */
             organizationId: string;
             /** @enum {string} */
-            provider: "openai" | "anthropic" | "ollama" | "azure_openai" | "google" | "other";
+            kind: "openai" | "anthropic" | "openai-compatible" | "ollama" | "azure_openai" | "google" | "other";
+            model: string | null;
+            /** @enum {string} */
+            provider: "openai" | "anthropic" | "openai-compatible" | "ollama" | "azure_openai" | "google" | "other";
             name: string;
             defaultModel: string | null;
             baseUrl: string | null;
@@ -3039,9 +3734,9 @@ export interface components {
         };
         CreateAiProvider: {
             /** @enum {string} */
-            provider: "openai" | "anthropic" | "ollama" | "azure_openai" | "google" | "other";
-            name: string;
-            defaultModel?: string | null;
+            kind: "openai" | "anthropic" | "openai-compatible" | "ollama" | "azure_openai" | "google" | "other";
+            model?: string;
+            name?: string;
             /** Format: uri */
             baseUrl?: string | null;
             isDefault?: boolean;
@@ -3050,15 +3745,13 @@ export interface components {
             apiKey?: string;
         };
         UpdateAiProvider: {
-            /** @enum {string} */
-            provider?: "openai" | "anthropic" | "ollama" | "azure_openai" | "google" | "other";
             name?: string;
-            defaultModel?: string | null;
             /** Format: uri */
             baseUrl?: string | null;
             isDefault?: boolean;
             /** @enum {string} */
             status?: "active" | "disabled";
+            model?: string | null;
             apiKey?: string | null;
         };
         AiUsage: {
@@ -3103,7 +3796,7 @@ export interface components {
             /** Format: uuid */
             aiProviderId: string | null;
             /** @enum {string} */
-            generationType: "prd" | "story" | "analysis" | "prediction" | "other";
+            generationType: "prd" | "story" | "analysis" | "prediction" | "chat" | "summary" | "other";
             provider: string;
             model: string;
             prompt: string | null;
@@ -3117,6 +3810,13 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @enum {string|null} */
+            task: "stories" | "document" | "chat" | "sprint-summary" | null;
+            /** @enum {string} */
+            status: "reserved" | "succeeded" | "failed" | "canceled";
+            reservedTokens: number;
+            priceVersion: number | null;
+            error: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3128,7 +3828,7 @@ export interface components {
             /** Format: uuid */
             aiProviderId?: string | null;
             /** @enum {string} */
-            generationType: "prd" | "story" | "analysis" | "prediction" | "other";
+            generationType: "prd" | "story" | "analysis" | "prediction" | "chat" | "summary" | "other";
             provider: string;
             model: string;
             prompt?: string | null;
@@ -3143,6 +3843,76 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+        };
+        AiGenerationRecord: components["schemas"]["AiGeneration"] & {
+            /** @example 0.00042 */
+            cost?: string;
+            inputTokens: number;
+            outputTokens: number;
+        };
+        Generate: {
+            /** Format: uuid */
+            providerId: string;
+            /** @enum {string} */
+            task: "stories" | "document" | "chat" | "sprint-summary";
+            prompt: string;
+            /** Format: uuid */
+            projectId?: string;
+            /** Format: uuid */
+            documentId?: string;
+            /** Format: uuid */
+            sprintId?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /** @default 1024 */
+            maxOutputTokens: number;
+        };
+        AcceptedStories: {
+            generation: components["schemas"]["AiGenerationRecord"];
+            tasks: components["schemas"]["Task"][];
+        };
+        AcceptStories: {
+            /** Format: uuid */
+            projectId?: string;
+            stories?: number[];
+        };
+        AiBudget: {
+            /** Format: date */
+            month: string;
+            budget: number | null;
+            organizationBudget: number | null;
+            planBudget: number | null;
+            used: number;
+            reserved: number;
+        };
+        AiModelPricePage: {
+            items: components["schemas"]["AiModelPrice"][];
+            nextCursor: string | null;
+        };
+        AiModelPrice: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @enum {string} */
+            kind: "openai" | "anthropic" | "openai-compatible" | "ollama" | "azure_openai" | "google" | "other";
+            model: string;
+            version: number;
+            /** @example 0.15 */
+            inputPerMillion: string;
+            /** @example 0.15 */
+            outputPerMillion: string;
+            /** Format: uuid */
+            createdById: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SetAiModelPrice: {
+            /** @enum {string} */
+            kind: "openai" | "anthropic" | "openai-compatible" | "ollama" | "azure_openai" | "google" | "other";
+            model: string;
+            inputPerMillion: string | number;
+            outputPerMillion: string | number;
         };
         IntegrationPage: {
             items: components["schemas"]["Integration"][];
@@ -3196,6 +3966,80 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             lastError?: string | null;
+        };
+        GithubReceipt: {
+            event: string;
+            linked: number;
+            completed: number;
+        };
+        WebhookSubscriptionPage: {
+            items: components["schemas"]["WebhookSubscription"][];
+            nextCursor: string | null;
+        };
+        WebhookSubscription: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            url: string;
+            events: ("task.created" | "task.updated" | "task.deleted" | "comment.created" | "sprint.started" | "sprint.completed")[];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            failingSince: string | null;
+            disabledReason: string | null;
+            /** Format: uuid */
+            createdById: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatedWebhookSubscription: components["schemas"]["WebhookSubscription"] & {
+            secret: string;
+        };
+        CreateWebhookSubscription: {
+            /** Format: uri */
+            url: string;
+            events: ("task.created" | "task.updated" | "task.deleted" | "comment.created" | "sprint.started" | "sprint.completed")[];
+            secret?: string;
+        };
+        UpdateWebhookSubscription: {
+            /** Format: uri */
+            url?: string;
+            events?: ("task.created" | "task.updated" | "task.deleted" | "comment.created" | "sprint.started" | "sprint.completed")[];
+            /** @enum {string} */
+            status?: "active" | "disabled";
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            subscriptionId: string;
+            /** @enum {string} */
+            event: "task.created" | "task.updated" | "task.deleted" | "comment.created" | "sprint.started" | "sprint.completed";
+            body: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            responseStatus: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: uuid */
+            redeliveryOfId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Redeliver: {
+            /** Format: uuid */
+            redeliveryOfId: string;
         };
         GapPage: {
             items: components["schemas"]["Gap"][];
@@ -3406,6 +4250,74 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            unreadCount: number;
+            nextCursor: string | null;
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["NotificationType"];
+            /** Format: uuid */
+            actorId: string | null;
+            actorName: string | null;
+            /** Format: uuid */
+            projectId: string | null;
+            /** Format: uuid */
+            taskId: string | null;
+            taskRef: string | null;
+            taskTitle: string | null;
+            /** Format: uuid */
+            commentId: string | null;
+            /** Format: uuid */
+            sprintId: string | null;
+            /** Format: uuid */
+            invitationId: string | null;
+            /** Format: date-time */
+            readAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @enum {string} */
+        NotificationType: "assigned" | "mentioned" | "commented" | "status_changed" | "sprint_started" | "sprint_completed" | "invitation_accepted";
+        ReadNotificationsResult: {
+            marked: number;
+            unreadCount: number;
+        };
+        /** @description `{ "ids": [...] }` marks those read; `{ "all": true }` marks every one */
+        ReadNotifications: {
+            ids: string[];
+        } | {
+            /** @enum {boolean} */
+            all: true;
+        };
+        NotificationPreferences: {
+            items: {
+                type: components["schemas"]["NotificationType"];
+                channel: components["schemas"]["NotificationChannel"];
+            }[];
+        };
+        /**
+         * @description `in_app`: the inbox; `email`: the inbox and an email digest; `off`: neither
+         * @enum {string}
+         */
+        NotificationChannel: "in_app" | "email" | "off";
+        SetNotificationPreferences: {
+            items: {
+                type: components["schemas"]["NotificationType"];
+                channel: components["schemas"]["NotificationChannel"];
+            }[];
+        };
+        TaskWatch: {
+            /** Format: uuid */
+            taskId: string;
+            watching: boolean;
+            watcherCount: number;
+        };
+        SetTaskWatch: {
+            watching: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -3447,6 +4359,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3516,6 +4437,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3600,6 +4530,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -3659,6 +4598,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3731,6 +4679,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3819,6 +4776,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -3880,6 +4846,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3954,6 +4929,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4042,6 +5026,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -4114,6 +5107,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -4143,6 +5145,167 @@ export interface operations {
             };
             /** @description The body was not sent as application/json (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The renewed invitation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: 3 invitation mails to one address, or 20 sent by one admin, an hour; `Retry-After` says when */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMeInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your open invitations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitations"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4185,6 +5348,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4252,6 +5424,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4367,6 +5548,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -4428,6 +5618,387 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSubscriptionChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePlan"];
+            };
+        };
+        responses: {
+            /** @description The subscription on its new plan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSubscriptionScheduledChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription, with no scheduled change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createStripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recorded (and applied, for subscription events) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeWebhookReceipt"];
+                };
+            };
+            /** @description No signature, or one that does not verify with STRIPE_WEBHOOK_SECRET: nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stripe could not be reached to read the subscription: nothing was written, and Stripe retries */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBillingCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartCheckout"];
+            };
+        };
+        responses: {
+            /** @description Checkout's URL, or null when the subscription changed in place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBillingPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Portal session's URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4511,6 +6082,96 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMailDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "queued" | "sending" | "retrying" | "sent" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of mail deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailDeliveryPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -4584,6 +6245,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -4649,6 +6319,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4734,6 +6413,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -4794,6 +6482,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4867,6 +6564,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4952,6 +6658,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5014,6 +6729,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5095,6 +6819,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5162,6 +6895,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5248,6 +6990,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5324,6 +7075,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5353,6 +7113,88 @@ export interface operations {
             };
             /** @description The body was not sent as application/json (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProjectActivity: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Project id */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of activity entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectActivityPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5402,6 +7244,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5476,6 +7327,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5561,6 +7421,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5621,6 +7490,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5694,6 +7572,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5779,6 +7666,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5841,6 +7737,339 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDocumentVersions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions, without their text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentVersionPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVersionDiff: {
+        parameters: {
+            query?: {
+                /** @description One side of the comparison; the version before `to` when absent */
+                from?: number;
+                /** @description The other side; the newest version when absent */
+                to?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What changed from `from` to `to` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentVersionDiff"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDocumentVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+                /** @description Version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentVersion"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreDocumentVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+                /** @description Version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document as restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5921,6 +8150,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -5986,6 +8224,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6071,6 +8318,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -6131,6 +8387,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6204,6 +8469,116 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTaskImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Project id */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportTasks"];
+            };
+        };
+        responses: {
+            /** @description Dry run: what would be created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportTasksResult"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportTasksResult"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6310,6 +8685,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -6384,6 +8768,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -6443,6 +8836,8 @@ export interface operations {
                 dueBefore?: string;
                 /** @description Comma list of project ids */
                 projectId?: string;
+                /** @description A task reference (ACME-7, the key in any case): the page holds that task, or nothing */
+                ref?: string;
                 /** @description position, priority, updated, created or due; a leading `-` sorts descending (nulls last either way) */
                 sort?: "position" | "-position" | "priority" | "-priority" | "updated" | "-updated" | "created" | "-created" | "due" | "-due";
             };
@@ -6475,6 +8870,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6547,6 +8951,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6637,6 +9050,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -6716,6 +9138,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -6777,6 +9208,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6851,6 +9291,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6941,6 +9390,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7023,6 +9481,97 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTaskLinks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Task id or reference (ACME-7) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskLinkPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7097,6 +9646,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7164,6 +9722,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7249,6 +9816,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7309,6 +9885,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7382,6 +9967,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7472,6 +10066,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7539,6 +10142,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7624,6 +10236,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7684,6 +10305,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7757,6 +10387,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7842,6 +10481,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -7908,6 +10556,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7993,6 +10650,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -8058,6 +10724,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8138,6 +10813,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -8205,6 +10889,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8290,6 +10983,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -8350,6 +11052,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8430,6 +11141,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -8473,7 +11193,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                provider?: "openai" | "anthropic" | "ollama" | "azure_openai" | "google" | "other";
+                provider?: "openai" | "anthropic" | "openai-compatible" | "ollama" | "azure_openai" | "google" | "other";
                 status?: "active" | "disabled";
             };
             header?: never;
@@ -8505,6 +11225,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8577,6 +11306,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8662,6 +11400,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -8722,6 +11469,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8795,6 +11551,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8882,6 +11647,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -8921,7 +11695,7 @@ export interface operations {
                 projectId?: string;
                 aiProviderId?: string;
                 userId?: string;
-                generationType?: "prd" | "story" | "analysis" | "prediction" | "other";
+                generationType?: "prd" | "story" | "analysis" | "prediction" | "chat" | "summary" | "other";
                 provider?: string;
                 model?: string;
             };
@@ -8954,6 +11728,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9026,6 +11809,455 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAiGenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Generate"];
+            };
+        };
+        responses: {
+            /** @description The settled generation (tokens as the provider reported them, cost, price version), or its stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiGenerationRecord"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `provider_error`: the provider refused or failed; the message says what it answered, `details.generation` is the record */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    acceptAiGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptStories"];
+            };
+        };
+        responses: {
+            /** @description The created tasks and the updated record */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedStories"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAiBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiBudget"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAiPrices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                history?: "true" | "false";
+                model?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of prices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiModelPricePage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAiPrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAiModelPrice"];
+            };
+        };
+        responses: {
+            /** @description The new price version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiModelPrice"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9115,6 +12347,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -9180,6 +12421,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9265,6 +12515,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -9325,6 +12584,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9398,6 +12666,642 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createGithubWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Verified and applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GithubReceipt"];
+                };
+            };
+            /** @description No signature, one that does not verify, or a payload that could not be applied */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No GitHub integration with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookSubscription"];
+            };
+        };
+        responses: {
+            /** @description The new subscription and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookSubscription"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookSubscription"];
+            };
+        };
+        responses: {
+            /** @description The changed subscription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Redeliver"];
+            };
+        };
+        responses: {
+            /** @description The new delivery, queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9490,6 +13394,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -9557,6 +13470,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9642,6 +13564,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -9702,6 +13633,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9775,6 +13715,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9865,6 +13814,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -9941,6 +13899,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10032,6 +13999,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10099,6 +14075,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10190,6 +14175,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10261,6 +14255,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10348,6 +14351,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10410,6 +14422,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10488,6 +14509,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10548,6 +14578,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10622,6 +14661,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10682,6 +14730,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10756,6 +14813,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10823,6 +14889,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The role, plan limit or plan features do not allow it */
             403: {
                 headers: {
@@ -10883,6 +14958,604 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description `true`: only unread notifications */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadNotifications"];
+            };
+        };
+        responses: {
+            /** @description How many changed, and the unread count after */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadNotificationsResult"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every type with its channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetNotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description Every type with its channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTaskWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Task id or reference (ACME-7) */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your watch on the task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWatch"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setTaskWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Task id or reference (ACME-7) */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTaskWatch"];
+            };
+        };
+        responses: {
+            /** @description Your watch on the task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWatch"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                "last-event-id"?: string;
+            };
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };

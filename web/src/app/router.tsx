@@ -6,10 +6,12 @@ import { organizationsQuery } from '../features/organizations/api';
 import { fetchSession, sessionKey } from '../lib/session';
 import { HomePage } from './routes/home';
 import { InvitationPage } from './routes/invitation';
+import { MyInvitationsPage } from './routes/my-invitations';
 import { NewOrganizationPage } from './routes/new-organization';
 import { NotFoundPage } from './routes/not-found';
 import { OrgLayout } from './routes/org-layout';
 import { OrgSettingsPage } from './routes/org-settings';
+import { ForgotPasswordPage, ResetPasswordPage } from './routes/password';
 import { ProjectSettingsPage } from './routes/project-settings';
 import { ProjectsPage } from './routes/projects';
 import { RootLayout } from './routes/root';
@@ -28,7 +30,16 @@ function validateRedirect(search: Record<string, unknown>): { redirect?: string 
   return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') ? { redirect: target } : {};
 }
 
-const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', validateSearch: validateRedirect, component: SignInPage });
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  // `reset`: coming from a password reset, so the page says the new password is set.
+  validateSearch: (search: Record<string, unknown>): { redirect?: string; reset?: boolean } => ({
+    ...validateRedirect(search),
+    ...(search.reset === true || search.reset === 'true' ? { reset: true } : {}),
+  }),
+  component: SignInPage,
+});
 const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', validateSearch: validateRedirect, component: SignUpPage });
 
 /** Signed-out visitors of a private page go to the sign-in page, and come back afterwards. */
@@ -46,6 +57,19 @@ const homeRoute = createRoute({
 });
 
 const invitationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invitations/$id', component: InvitationPage });
+const myInvitationsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invitations',
+  beforeLoad: async ({ context, location }) => requireSession(context.queryClient, location.href),
+  component: MyInvitationsPage,
+});
+const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  validateSearch: (search: Record<string, unknown>): { token?: string } => (typeof search.token === 'string' && search.token ? { token: search.token } : {}),
+  component: ResetPasswordPage,
+});
 
 const newOrganizationRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -119,11 +143,21 @@ const epicRoute = createRoute({
   path: '/projects/$key/epics/$epicId',
   component: lazyRouteComponent(() => import('./routes/epics'), 'EpicPage'),
 });
+const taskImportRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/import',
+  component: lazyRouteComponent(() => import('./routes/task-import'), 'TaskImportPage'),
+});
 const projectSettingsRoute = createRoute({ getParentRoute: () => orgRoute, path: '/projects/$key/settings', component: ProjectSettingsPage });
 const taskRoute = createRoute({
   getParentRoute: () => orgRoute,
   path: '/tasks/$ref',
   component: lazyRouteComponent(() => import('./routes/task'), 'TaskPage'),
+});
+const inboxRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/inbox',
+  component: lazyRouteComponent(() => import('./routes/inbox'), 'InboxPage'),
 });
 const orgSettingsRoute = createRoute({ getParentRoute: () => orgRoute, path: '/settings', component: OrgSettingsPage });
 
@@ -147,6 +181,23 @@ const insightsRoute = createRoute({
   path: '/projects/$key/insights',
   component: lazyRouteComponent(() => import('./routes/insights'), 'InsightsPage'),
 });
+const activityRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/activity',
+  component: lazyRouteComponent(() => import('./routes/activity'), 'ActivityPage'),
+});
+const assistantRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/projects/$key/assistant',
+  validateSearch: (search: Record<string, unknown>): { conversation?: string } =>
+    typeof search.conversation === 'string' && /^[0-9a-f-]{36}$/i.test(search.conversation) ? { conversation: search.conversation } : {},
+  component: lazyRouteComponent(() => import('./routes/assistant'), 'AssistantPage'),
+});
+const aiUsageRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: '/settings/ai/usage',
+  component: lazyRouteComponent(() => import('./routes/settings-ai-usage'), 'AiUsagePage'),
+});
 const aiSettingsRoute = createRoute({
   getParentRoute: () => orgRoute,
   path: '/settings/ai',
@@ -165,8 +216,11 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
   invitationRoute,
+  myInvitationsRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   newOrganizationRoute,
-  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, backlogRoute, sprintsRoute, sprintRoute, epicsRoute, epicRoute, taskRoute, orgSettingsRoute, docsRoute, docRoute, insightsRoute, aiSettingsRoute, auditLogRoute]),
+  orgRoute.addChildren([orgIndexRoute, projectsRoute, boardRoute, projectSettingsRoute, taskImportRoute, backlogRoute, sprintsRoute, sprintRoute, epicsRoute, epicRoute, taskRoute, inboxRoute, orgSettingsRoute, docsRoute, docRoute, insightsRoute, activityRoute, assistantRoute, aiSettingsRoute, aiUsageRoute, auditLogRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

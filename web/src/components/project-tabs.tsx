@@ -1,6 +1,6 @@
 import { Link } from '@tanstack/react-router';
 
-/** A project's screens, under its heading: the board, the backlog, its sprints, its epics and its insights. */
+/** A project's screens, under its heading: the board, the backlog, its sprints, its epics, its insights, its AI assistant and its activity. */
 export function ProjectTabs({ orgSlug, projectKey }: { orgSlug: string; projectKey: string }) {
   const params = { orgSlug, key: projectKey };
   return (
@@ -19,6 +19,12 @@ export function ProjectTabs({ orgSlug, projectKey }: { orgSlug: string; projectK
       </Link>
       <Link to="/$orgSlug/projects/$key/insights" params={params}>
         Insights
+      </Link>
+      <Link to="/$orgSlug/projects/$key/assistant" params={params}>
+        Assistant
+      </Link>
+      <Link to="/$orgSlug/projects/$key/activity" params={params}>
+        Activity
       </Link>
     </nav>
   );

@@ -54,6 +54,15 @@ export function useOpenTask(orgSlug: string) {
 }
 
 /**
+ * Where the dragged task would land in `list`, counted from 1: on the task it is over (where a
+ * drop puts it, as `arrayMove` does), or where it already is when it is over itself or the list.
+ */
+export function dropPosition(list: readonly { id: string }[], id: UniqueIdentifier, overId: UniqueIdentifier | undefined): number {
+  const over = list.findIndex((task) => task.id === overId);
+  return (over >= 0 ? over : list.findIndex((task) => task.id === id)) + 1;
+}
+
+/**
  * What a screen reader hears while a task is dragged, for any list of task lists: `refOf` names
  * the task, `positionIn` says where it is relative to the list under it.
  */

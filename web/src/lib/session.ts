@@ -22,7 +22,7 @@ export function useSession() {
 
 type Credentials = { email: string; password: string; name?: string };
 
-async function postAuth(path: string, body: unknown): Promise<void> {
+export async function postAuth(path: string, body: unknown): Promise<void> {
   const response = await fetch(`/api/auth/${path}`, {
     method: 'POST',
     credentials: 'include',

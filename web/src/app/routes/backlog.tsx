@@ -6,7 +6,7 @@ import { Backlog } from '../../features/planning/components/backlog';
 import { NewSprintForm } from '../../features/planning/components/sprint-controls';
 import type { Project } from '../../features/projects/api';
 import { useCurrentOrg } from '../../lib/current-org';
-import { ProjectScreen } from './project-scope';
+import { type ProjectAccess, ProjectScreen } from './project-scope';
 
 const route = getRouteApi('/$orgSlug/projects/$key/backlog');
 
@@ -15,18 +15,18 @@ export function BacklogPage() {
   const { key } = route.useParams();
   return (
     <ProjectScreen projectKey={key} title={(project) => `${project.name} backlog`}>
-      {(project) => <Planning project={project} />}
+      {(project, access) => <Planning project={project} access={access} />}
     </ProjectScreen>
   );
 }
 
-function Planning({ project }: { project: Project }) {
-  const { org, can } = useCurrentOrg();
+function Planning({ project, access }: { project: Project; access: ProjectAccess }) {
+  const { org } = useCurrentOrg();
   const [creating, setCreating] = useState(false);
   const sprints = useSprints(org.id, project.id);
   const open = useMemo(() => (sprints.data ? openSprints(sprints.data) : undefined), [sprints.data]);
   const lanes = useLanes(org.id, project.id, useMemo(() => open && [...open.map((sprint) => sprint.id), BACKLOG], [open]));
-  const canWrite = can.write && project.archivedAt === null;
+  const canWrite = access.write && project.archivedAt === null;
   return (
     <>
       {project.archivedAt !== null ? <p className="muted">This project is archived: its backlog is read-only until it is brought back.</p> : null}

@@ -1,8 +1,9 @@
 import { Link, getRouteApi, useNavigate } from '@tanstack/react-router';
 import { ErrorText, Loading } from '../../components/feedback';
-import { useDocumentBySlug } from '../../features/documents/api';
+import { DocumentAssistant } from '../../features/ai/components/document-assistant';
+import { useCreateDocument, useDocumentBySlug } from '../../features/documents/api';
 import { DocumentView } from '../../features/documents/components/document-view';
-import { useProjectByKey } from '../../features/projects/api';
+import { useProjectByKey, useProjectPermissions } from '../../features/projects/api';
 import { useCurrentOrg } from '../../lib/current-org';
 import { NotFoundPage } from './not-found';
 
@@ -15,12 +16,15 @@ export function DocumentPage() {
   const navigate = useNavigate();
   const { project, ...projects } = useProjectByKey(org.id, key);
   const found = useDocumentBySlug(org.id, project?.id, slug);
+  const createDraft = useCreateDocument(org.id, project?.id ?? '');
+  const access = useProjectPermissions(org.id, project ?? undefined, can);
 
   if (projects.isPending) return <Loading label="Loading the document…" />;
   if (projects.error) return <ErrorText error={projects.error} />;
   if (!project || found.missing) return <NotFoundPage />;
   if (found.error) return <ErrorText error={found.error} />;
   if (!found.document) return <Loading label="Loading the document…" />;
+  const canWrite = access.write && project.archivedAt === null;
   return (
     <>
       <p>
@@ -32,9 +36,26 @@ export function DocumentPage() {
         key={found.document.id}
         orgId={org.id}
         document={found.document}
-        canWrite={can.write && project.archivedAt === null}
+        canWrite={canWrite}
         onSlugChange={(next) => void navigate({ to: '/$orgSlug/docs/$key/$slug', params: { orgSlug: org.slug, key: project.key, slug: next }, replace: true })}
       />
+      {canWrite ? (
+        <DocumentAssistant
+          key={found.document.id}
+          orgId={org.id}
+          orgSlug={org.slug}
+          documentId={found.document.id}
+          saveDraft={{
+            run: (draft) =>
+              createDraft.mutate(
+                { title: draft.title, content: draft.content, type: 'prd' },
+                { onSuccess: (saved) => void navigate({ to: '/$orgSlug/docs/$key/$slug', params: { orgSlug: org.slug, key: project.key, slug: saved.slug } }) },
+              ),
+            isPending: createDraft.isPending,
+            error: createDraft.error,
+          }}
+        />
+      ) : null}
     </>
   );
 }

@@ -5,7 +5,7 @@ import { PageHeader } from '../../components/page';
 import { useDocuments } from '../../features/documents/api';
 import { DocumentList } from '../../features/documents/components/document-list';
 import { NewDocumentForm } from '../../features/documents/components/new-document-form';
-import { useProjects } from '../../features/projects/api';
+import { useProjectPermissions, useProjects } from '../../features/projects/api';
 import { useCurrentOrg } from '../../lib/current-org';
 
 const route = getRouteApi('/$orgSlug/docs');
@@ -19,6 +19,7 @@ export function DocsPage() {
   const live = projects.data?.filter((project) => project.archivedAt === null) ?? [];
   const project = projects.data?.find((candidate) => candidate.key === search.project) ?? live[0];
   const documents = useDocuments(org.id, project?.id, search.q);
+  const access = useProjectPermissions(org.id, project, can);
   const [text, setText] = useState(search.q ?? '');
   const [creating, setCreating] = useState(false);
 
@@ -32,7 +33,7 @@ export function DocsPage() {
 
   if (projects.isPending) return <Loading label="Loading documents…" />;
   if (projects.error) return <ErrorText error={projects.error} />;
-  const writable = can.write && project !== undefined && project.archivedAt === null;
+  const writable = access.write && project !== undefined && project.archivedAt === null;
   return (
     <>
       <PageHeader title="Documents">

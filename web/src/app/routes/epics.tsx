@@ -13,11 +13,11 @@ const epicRoute = getRouteApi('/$orgSlug/projects/$key/epics/$epicId');
 /** `/{orgSlug}/projects/{KEY}/epics`: the epics with their progress. */
 export function EpicsPage() {
   const { key } = epicsRoute.useParams();
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   return (
     <ProjectScreen projectKey={key} title={(project) => `${project.name} epics`}>
-      {(project) => (
-        <EpicsView orgId={org.id} orgSlug={org.slug} projectId={project.id} projectKey={project.key} canWrite={can.write && project.archivedAt === null} />
+      {(project, access) => (
+        <EpicsView orgId={org.id} orgSlug={org.slug} projectId={project.id} projectKey={project.key} canWrite={access.write && project.archivedAt === null} />
       )}
     </ProjectScreen>
   );
@@ -26,7 +26,7 @@ export function EpicsPage() {
 /** `/{orgSlug}/projects/{KEY}/epics/{epicId}`: one epic, its progress and its tasks. */
 export function EpicPage() {
   const { key, epicId } = epicRoute.useParams();
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   const { project, isPending, error } = useProjectByKey(org.id, key);
   const epics = useEpics(org.id, project?.id);
   const epic = epics.data?.find((candidate) => candidate.id === epicId);
@@ -38,7 +38,7 @@ export function EpicPage() {
   if (!epic) return <NotFoundPage />;
   return (
     <ProjectScreen projectKey={key} title={() => epic.title}>
-      {() => <EpicDetail orgId={org.id} orgSlug={org.slug} projectId={project.id} canWrite={can.write && project.archivedAt === null} epic={epic} />}
+      {(_, access) => <EpicDetail orgId={org.id} orgSlug={org.slug} projectId={project.id} canWrite={access.write && project.archivedAt === null} epic={epic} />}
     </ProjectScreen>
   );
 }

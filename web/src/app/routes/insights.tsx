@@ -11,11 +11,11 @@ const route = getRouteApi('/$orgSlug/projects/$key/insights');
 /** `/{orgSlug}/projects/{KEY}/insights`: the delivery forecast, the gaps, and the organization's AI usage. */
 export function InsightsPage() {
   const { key } = route.useParams();
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   return (
     <ProjectScreen projectKey={key} title={(project) => `Insights: ${project.name} (${project.key})`}>
-      {(project) => {
-        const canWrite = can.write && project.archivedAt === null;
+      {(project, access) => {
+        const canWrite = access.write && project.archivedAt === null;
         return (
           <>
             <div className="insight-grid">

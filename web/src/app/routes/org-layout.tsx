@@ -2,6 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { Loading } from '../../components/feedback';
+import { InboxLink } from '../../features/notifications/components/inbox-link';
+import { useLiveUpdates } from '../../features/notifications/live';
+import '../../features/notifications/notifications.css';
 import { useOrganizations } from '../../features/organizations/api';
 import { OrgSwitcher } from '../../features/organizations/components/org-switcher';
 import { OrgShortcuts } from '../../features/palette/components/shortcuts';
@@ -17,10 +20,7 @@ const route = getRouteApi('/$orgSlug');
 export function OrgLayout() {
   const { orgSlug } = route.useParams();
   const organizations = useOrganizations();
-  const navigate = useNavigate();
   const org = organizations.data?.find((candidate) => candidate.slug === orgSlug);
-  // For the command palette's project list (the same cached query as the projects page).
-  const projects = useQuery({ ...projectsQuery(org?.id ?? ''), enabled: org !== undefined });
   useEffect(() => {
     if (org) rememberOrgSlug(org.slug);
   }, [org]);
@@ -28,12 +28,23 @@ export function OrgLayout() {
   if (organizations.isPending) return <Loading />;
   // Left the organization meanwhile (or never in it): the same page as a slug that does not exist.
   if (!org) return <NotFoundPage />;
+  return <OrgPages org={org} organizations={organizations.data ?? []} />;
+}
+
+type Organization = NonNullable<ReturnType<typeof useOrganizations>['data']>[number];
+
+/** The organization's pages, kept current by its live event stream while any of them is open. */
+function OrgPages({ org, organizations }: { org: Organization; organizations: Organization[] }) {
+  const navigate = useNavigate();
+  // For the command palette's project list (the same cached query as the projects page).
+  const projects = useQuery(projectsQuery(org.id));
+  useLiveUpdates(org.id);
   return (
     <CurrentOrgProvider org={org}>
       <nav className="org-nav" aria-label="Organization">
         <OrgSwitcher
           current={org}
-          organizations={organizations.data ?? []}
+          organizations={organizations}
           onSwitch={(slug) => void navigate({ to: '/$orgSlug/projects', params: { orgSlug: slug } })}
           onCreate={() => void navigate({ to: '/organizations/new' })}
         />
@@ -43,6 +54,7 @@ export function OrgLayout() {
         <Link to="/$orgSlug/docs" params={{ orgSlug: org.slug }}>
           Documents
         </Link>
+        <InboxLink orgId={org.id} orgSlug={org.slug} />
         <Link to="/$orgSlug/settings" params={{ orgSlug: org.slug }}>
           Settings
         </Link>

@@ -18,6 +18,9 @@ export function OrgSettingsPage() {
         <Link to="/$orgSlug/settings/ai" params={{ orgSlug: org.slug }}>
           AI providers and integrations
         </Link>
+        <Link to="/$orgSlug/settings/ai/usage" params={{ orgSlug: org.slug }}>
+          AI usage and prices
+        </Link>
         {can.admin ? (
           <Link to="/$orgSlug/settings/audit-log" params={{ orgSlug: org.slug }}>
             Audit log
@@ -27,7 +30,7 @@ export function OrgSettingsPage() {
       <OrganizationGeneral key={org.id} org={org} can={can} />
       <MembersSection orgId={org.id} can={can} currentUserId={session.data?.user.id} />
       {can.admin ? <InvitationsSection orgId={org.id} can={can} /> : null}
-      <UsageSection orgId={org.id} />
+      <UsageSection orgId={org.id} canManageBilling={can.owner} />
     </>
   );
 }

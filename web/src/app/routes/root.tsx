@@ -1,6 +1,7 @@
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { ErrorText } from '../../components/feedback';
 import { Initials } from '../../components/initials';
+import { useMyInvitations } from '../../features/members/api';
 import { useAuthActions, useSession } from '../../lib/session';
 
 /** The frame of every page: a skip link, the header (with the account when signed in) and the page. */
@@ -32,6 +33,7 @@ function Account() {
   if (!user) return null;
   return (
     <div className="account">
+      <InvitationsLink />
       <span className="account-name" title={user.email}>
         <Initials name={user.name || user.email} size="sm" />
         <span className="hide-narrow">{user.name || user.email}</span>
@@ -41,5 +43,16 @@ function Account() {
       </button>
       <ErrorText error={signOut.error} />
     </div>
+  );
+}
+
+/** Your open invitations, from every page, with their number when there are any. */
+function InvitationsLink() {
+  const invitations = useMyInvitations();
+  const open = invitations.data?.items.length ?? 0;
+  return (
+    <Link to="/invitations" className="button-quiet" aria-label={open > 0 ? `Invitations (${open} open)` : 'Invitations'}>
+      Invitations{open > 0 ? ` (${open})` : ''}
+    </Link>
   );
 }

@@ -1,5 +1,6 @@
-import { Link, getRouteApi } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
 import { PageHeader } from '../../components/page';
+import { SettingsBackLink } from '../../components/settings-back-link';
 import '../../features/admin/admin.css';
 import { AuditLog } from '../../features/admin/components/audit-log';
 import { useMembers } from '../../features/members/api';
@@ -18,11 +19,7 @@ export function AuditLogPage() {
   if (!can.admin) return <NotFoundPage />;
   return (
     <>
-      <p>
-        <Link to="/$orgSlug/settings" params={{ orgSlug: org.slug }}>
-          ← Settings
-        </Link>
-      </p>
+      <SettingsBackLink orgSlug={org.slug} />
       <PageHeader title="Audit log" />
       <AuditLog
         orgId={org.id}

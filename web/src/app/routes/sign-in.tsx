@@ -8,14 +8,15 @@ const signInApi = getRouteApi('/sign-in');
 const signUpApi = getRouteApi('/sign-up');
 
 export function SignInPage() {
-  return <AuthPage mode="sign-in" redirect={signInApi.useSearch().redirect} />;
+  const search = signInApi.useSearch();
+  return <AuthPage mode="sign-in" redirect={search.redirect} passwordReset={search.reset === true} />;
 }
 
 export function SignUpPage() {
   return <AuthPage mode="sign-up" redirect={signUpApi.useSearch().redirect} />;
 }
 
-function AuthPage({ mode, redirect }: { mode: 'sign-in' | 'sign-up'; redirect: string | undefined }) {
+function AuthPage({ mode, redirect, passwordReset = false }: { mode: 'sign-in' | 'sign-up'; redirect: string | undefined; passwordReset?: boolean }) {
   const session = useSession();
   const actions = useAuthActions();
   const navigate = useNavigate();
@@ -29,12 +30,18 @@ function AuthPage({ mode, redirect }: { mode: 'sign-in' | 'sign-up'; redirect: s
   return (
     <section className="narrow card">
       <h1>{mode === 'sign-in' ? 'Sign in to Tenantry' : 'Create your Tenantry account'}</h1>
+      {passwordReset ? <p role="status">Your new password is set, and every session was signed out. Sign in with it.</p> : null}
       <CredentialsForm
         mode={mode}
         pending={mutation.isPending}
         error={mutation.error}
         onSubmit={(input) => mutation.mutate(input, { onSuccess: () => void navigate({ href: destination, replace: true }) })}
       />
+      {mode === 'sign-in' ? (
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+      ) : null}
       {mode === 'sign-in' ? (
         <p>
           No account yet?{' '}

@@ -1,5 +1,6 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { ErrorText, Loading } from '../../components/feedback';
+import { SprintSummary } from '../../features/ai/components/sprint-summary';
 import { useSprints } from '../../features/planning/api';
 import { SprintList, SprintView } from '../../features/planning/components/sprint-view';
 import { type Project, useProjectByKey } from '../../features/projects/api';
@@ -31,7 +32,7 @@ function AllSprints({ project, orgId, orgSlug }: { project: Project; orgId: stri
 /** `/{orgSlug}/projects/{KEY}/sprints/{sprintId}`: the sprint's burndown, velocity and tasks. */
 export function SprintPage() {
   const { key, sprintId } = sprintRoute.useParams();
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   // The same cached list ProjectScreen reads: the sprint's name is the page's heading.
   const { project, isPending, error } = useProjectByKey(org.id, key);
   const sprints = useSprints(org.id, project?.id);
@@ -42,9 +43,15 @@ export function SprintPage() {
   if (sprints.isPending) return <Loading label="Loading the sprint…" />;
   if (sprints.error) return <ErrorText error={sprints.error} />;
   if (!sprint) return <NotFoundPage />;
+  const live = project.archivedAt === null;
   return (
     <ProjectScreen projectKey={key} title={() => sprint.name}>
-      {() => <SprintView orgId={org.id} orgSlug={org.slug} projectId={project.id} sprint={sprint} sprints={sprints.data} canWrite={can.write && project.archivedAt === null} />}
+      {(_, access) => (
+        <>
+          <SprintView orgId={org.id} orgSlug={org.slug} projectId={project.id} sprint={sprint} sprints={sprints.data} canWrite={access.write && live} />
+          {access.write && live ? <SprintSummary key={sprint.id} orgId={org.id} orgSlug={org.slug} projectId={project.id} sprintId={sprint.id} sprintName={sprint.name} /> : null}
+        </>
+      )}
     </ProjectScreen>
   );
 }

@@ -79,3 +79,53 @@ export function useAuditLogs(orgId: string, filter: AuditFilter) {
     placeholderData: keepPreviousData,
   });
 }
+
+export type Webhook = Schemas['WebhookSubscription'];
+const webhooksKey = (orgId: string) => ['orgs', orgId, 'webhooks'];
+
+/** Admins only: the API answers 403 to others, so only an admin's page asks. */
+export function useWebhooks(orgId: string) {
+  return useQuery({
+    queryKey: webhooksKey(orgId),
+    queryFn: async () => allPages((cursor) => unwrap(api.GET('/api/v1/orgs/{orgId}/webhooks', { params: { path: { orgId }, query: { limit: 100, cursor } } }))),
+  });
+}
+
+/** Answers the new subscription with its secret, which no later answer shows. */
+export function useAddWebhook(orgId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schemas['CreateWebhookSubscription']) => unwrap(api.POST('/api/v1/orgs/{orgId}/webhooks', { params: { path: { orgId } }, body })),
+    onSuccess: async () => client.invalidateQueries({ queryKey: webhooksKey(orgId) }),
+  });
+}
+
+export function useDeleteWebhook(orgId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => unwrap(api.DELETE('/api/v1/orgs/{orgId}/webhooks/{id}', { params: { path: { orgId, id } } })),
+    onSuccess: async () => client.invalidateQueries({ queryKey: webhooksKey(orgId) }),
+  });
+}
+
+const deliveriesKey = (orgId: string, webhookId: string) => ['orgs', orgId, 'webhooks', webhookId, 'deliveries'];
+
+/** The newest 50 deliveries of one subscription. */
+export function useWebhookDeliveries(orgId: string, webhookId: string | null) {
+  return useQuery({
+    queryKey: deliveriesKey(orgId, webhookId ?? ''),
+    enabled: webhookId !== null,
+    queryFn: async () =>
+      unwrap(api.GET('/api/v1/orgs/{orgId}/webhooks/{id}/deliveries', { params: { path: { orgId, id: webhookId ?? '' }, query: { limit: 50 } } })),
+  });
+}
+
+/** Sends a logged delivery's body again, as a new delivery. */
+export function useRedeliver(orgId: string, webhookId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (redeliveryOfId: string) =>
+      unwrap(api.POST('/api/v1/orgs/{orgId}/webhooks/{id}/deliveries', { params: { path: { orgId, id: webhookId } }, body: { redeliveryOfId } })),
+    onSuccess: async () => client.invalidateQueries({ queryKey: deliveriesKey(orgId, webhookId) }),
+  });
+}

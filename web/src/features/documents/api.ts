@@ -1,9 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { allPages } from '../../api/pages';
 
 export type DocumentSummary = Schemas['DocumentSummary'];
 export type Document = Schemas['Document'];
+export type DocumentVersionSummary = Schemas['DocumentVersionSummary'];
+export type DocumentVersionDiff = Schemas['DocumentVersionDiff'];
 
 const documentsKey = (orgId: string, projectId: string) => ['orgs', orgId, 'projects', projectId, 'documents'];
 
@@ -32,11 +34,17 @@ export function useDocumentBySlug(orgId: string, projectId: string | undefined, 
   return { document: document.data ?? null, missing: list.isSuccess && !summary, isPending: list.isPending || document.isPending, error: list.error ?? document.error };
 }
 
+/** Versions and comparisons of one document; every save changes them. */
+const versionsKey = (orgId: string, id: string) => ['orgs', orgId, 'document-versions', id];
+
 function useInvalidate(orgId: string) {
   const client = useQueryClient();
   return async (document: Document) => {
     client.setQueryData(['orgs', orgId, 'documents', document.id], document);
-    await client.invalidateQueries({ queryKey: documentsKey(orgId, document.projectId) });
+    await Promise.all([
+      client.invalidateQueries({ queryKey: documentsKey(orgId, document.projectId) }),
+      client.invalidateQueries({ queryKey: versionsKey(orgId, document.id) }),
+    ]);
   };
 }
 
@@ -67,6 +75,37 @@ export function useDocumentStatus(orgId: string, id: string) {
           ? api.POST('/api/v1/orgs/{orgId}/documents/{id}/publish', { params: { path: { orgId, id } } })
           : api.POST('/api/v1/orgs/{orgId}/documents/{id}/archive', { params: { path: { orgId, id } } }),
       ),
+    onSuccess: invalidate,
+  });
+}
+
+/** A document's versions, newest first, page by page. */
+export function useDocumentVersions(orgId: string, id: string) {
+  return useInfiniteQuery({
+    queryKey: [...versionsKey(orgId, id), 'list'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap(api.GET('/api/v1/orgs/{orgId}/documents/{id}/versions', { params: { path: { orgId, id }, query: { limit: 20, cursor: pageParam } } })),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+/** What changed from one version to another; asked for once both are chosen. */
+export function useVersionDiff(orgId: string, id: string, range: { from: number; to: number } | null) {
+  return useQuery({
+    queryKey: [...versionsKey(orgId, id), 'diff', range],
+    queryFn: async () =>
+      unwrap(api.GET('/api/v1/orgs/{orgId}/documents/{id}/versions/diff', { params: { path: { orgId, id }, query: range! } })),
+    enabled: range !== null,
+  });
+}
+
+/** Puts a version's title and text back; the server records that as a new version. */
+export function useRestoreVersion(orgId: string, id: string) {
+  const invalidate = useInvalidate(orgId);
+  return useMutation({
+    mutationFn: async (version: number) =>
+      unwrap(api.POST('/api/v1/orgs/{orgId}/documents/{id}/versions/{version}/restore', { params: { path: { orgId, id, version } } })),
     onSuccess: invalidate,
   });
 }

@@ -72,15 +72,18 @@ export function useCreateGap(orgId: string, projectId: string) {
 
 export type MonthUsage = { month: string; tokens: number; cost: number; generations: number };
 
-/** The organization's AI tokens per calendar month (all providers and models added up), and the plan's monthly budget. */
+/**
+ * The organization's AI tokens per calendar month (all providers and models added up), and the
+ * monthly budget in force: the smaller of the organization's own and the plan's.
+ */
 export function useAiUsageByMonth(orgId: string) {
   const usage = useQuery({
     queryKey: ['orgs', orgId, 'ai-usage'],
     queryFn: async () => unwrap(api.GET('/api/v1/orgs/{orgId}/ai-generations/usage', { params: { path: { orgId } } })),
   });
-  const plan = useQuery({
-    queryKey: ['orgs', orgId, 'usage'],
-    queryFn: async () => unwrap(api.GET('/api/v1/orgs/{orgId}/usage', { params: { path: { orgId } } })),
+  const budget = useQuery({
+    queryKey: ['orgs', orgId, 'ai', 'budget'],
+    queryFn: async () => unwrap(api.GET('/api/v1/orgs/{orgId}/ai/budget', { params: { path: { orgId } } })),
   });
   const months = new Map<string, MonthUsage>();
   for (const item of usage.data?.items ?? []) {
@@ -92,9 +95,10 @@ export function useAiUsageByMonth(orgId: string) {
   }
   return {
     months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
-    budget: plan.data?.aiTokens.limit ?? null,
-    planName: plan.data?.plan?.name ?? null,
-    isPending: usage.isPending || plan.isPending,
-    error: usage.error ?? plan.error,
+    budget: budget.data?.budget ?? null,
+    organizationBudget: budget.data?.organizationBudget ?? null,
+    planBudget: budget.data?.planBudget ?? null,
+    isPending: usage.isPending || budget.isPending,
+    error: usage.error ?? budget.error,
   };
 }

@@ -73,7 +73,21 @@ export function useAcceptInvitation() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (id: string) => unwrap(api.POST('/api/v1/invitations/{id}/accept', { params: { path: { id } } })),
-    // A new membership: the organization list (and so the switcher) changes.
-    onSuccess: async () => client.invalidateQueries({ queryKey: ['organizations'] }),
+    // A new membership: the organization list (and so the switcher) and one's open invitations change.
+    onSuccess: async () => {
+      await Promise.all([client.invalidateQueries({ queryKey: ['organizations'] }), client.invalidateQueries({ queryKey: ['me', 'invitations'] })]);
+    },
   });
+}
+
+export type MyInvitation = Schemas['MyInvitation'];
+
+/** The signed-in person's open invitations in every organization (listed once their address is verified). */
+export const myInvitationsQuery = queryOptions({
+  queryKey: ['me', 'invitations'],
+  queryFn: async () => unwrap(api.GET('/api/v1/me/invitations')),
+});
+
+export function useMyInvitations(enabled = true) {
+  return useQuery({ ...myInvitationsQuery, enabled });
 }

@@ -4,8 +4,8 @@ import { type Schemas, api, unwrap } from '../../api/client';
 
 export type PaletteTask = Pick<Schemas['Task'], 'id' | 'ref' | 'title' | 'projectKey' | 'status'>;
 
-/** `ACME-7`, `acme-7`: what a person types when they know the task. */
-export const TASK_REF = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/;
+/** `ACME-7`, `acme-7`: what a person types when they know the task (the API's rule: a key of 2–10, a number from 1). */
+export const TASK_REF = /^[A-Za-z][A-Za-z0-9]{1,9}-[1-9]\d{0,8}$/;
 
 /**
  * The organization's recently changed tasks (one page of 100), searched by title in the browser:
@@ -21,19 +21,21 @@ export function useRecentTasks(orgId: string, enabled: boolean) {
   });
 }
 
-/** The task with exactly this reference (any project, even one not among the recent ones); null when there is none. */
+/**
+ * The task with exactly this reference (any project, even one not among the recent ones); null
+ * when there is none. Asked through the list's `ref` filter, which answers "none" with an empty
+ * page: a 404 from `GET /tasks/{ref}` would be logged in the console as a failure.
+ */
 export function useTaskByRef(orgId: string, text: string) {
   const ref = useDebounced(TASK_REF.test(text.trim()) ? text.trim().toUpperCase() : null, 150);
   return useQuery({
     queryKey: ['orgs', orgId, 'tasks', 'by-ref', ref],
-    queryFn: async (): Promise<PaletteTask | null> => {
-      const { data, response } = await api.GET('/api/v1/orgs/{orgId}/tasks/{id}', { params: { path: { orgId, id: ref! } } });
-      // 404 is an answer here ("no such task"), not a failure.
-      return response.ok && data ? data : null;
+    queryFn: async ({ signal }): Promise<PaletteTask | null> => {
+      const page = await unwrap(api.GET('/api/v1/orgs/{orgId}/tasks', { params: { path: { orgId }, query: { ref: ref!, limit: 1 } }, signal }));
+      return page.items[0] ?? null;
     },
     enabled: ref !== null,
     staleTime: 30_000,
-    retry: false,
   });
 }
 

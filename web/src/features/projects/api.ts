@@ -1,6 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { allPages } from '../../api/pages';
+import type { Permissions } from '../../lib/permissions';
+import { useSession } from '../../lib/session';
 
 export type Project = Schemas['Project'];
 
@@ -74,12 +76,13 @@ export function useDeleteProject(orgId: string) {
 export type ProjectMember = Schemas['ProjectMember'];
 export type ProjectRole = ProjectMember['role'];
 
-export function useProjectMembers(orgId: string, projectId: string) {
+export function useProjectMembers(orgId: string, projectId: string | undefined) {
   return useQuery({
     queryKey: ['orgs', orgId, 'projects', projectId, 'members'],
+    enabled: projectId !== undefined,
     queryFn: async () =>
       allPages((cursor) =>
-        unwrap(api.GET('/api/v1/orgs/{orgId}/projects/{projectId}/members', { params: { path: { orgId, projectId }, query: { limit: 100, cursor } } })),
+        unwrap(api.GET('/api/v1/orgs/{orgId}/projects/{projectId}/members', { params: { path: { orgId, projectId: projectId ?? '' }, query: { limit: 100, cursor } } })),
       ),
   });
 }
@@ -104,4 +107,23 @@ export function useProjectMemberActions(orgId: string, projectId: string) {
       onSuccess,
     }),
   };
+}
+
+/**
+ * What the caller may do in one project, mirroring the server's rule (src/features/shared/
+ * project-access.ts): admins everything; a project viewer reads only; a project stakeholder
+ * reads and comments; its leads and its owner manage its members and who sees it. Until the
+ * project's members have loaded, a non-admin is offered no write, so a viewer never sees a
+ * control flash up that the server would refuse.
+ */
+export function useProjectPermissions(orgId: string, project: Pick<Project, 'id' | 'ownerId'> | undefined, can: Permissions) {
+  const session = useSession();
+  const members = useProjectMembers(orgId, project?.id);
+  const me = session.data?.user.id;
+  const role = members.data?.find((member) => member.userId === me)?.role ?? null;
+  if (can.admin) return { role, write: true, comment: true, manage: true };
+  const known = members.data !== undefined;
+  const comment = known && can.write && role !== 'viewer';
+  const write = comment && role !== 'stakeholder';
+  return { role, write, comment, manage: write && (role === 'lead' || (me !== undefined && project?.ownerId === me)) };
 }

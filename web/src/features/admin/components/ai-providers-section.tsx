@@ -3,9 +3,10 @@ import type { Schemas } from '../../../api/client';
 import { useAddAiProvider, useAiProviders, useDeleteAiProvider } from '../api';
 import { SecretForm, SecretRecords } from './secret-records';
 
-const KINDS: { value: Schemas['CreateAiProvider']['provider']; label: string }[] = [
+const KINDS: { value: Schemas['CreateAiProvider']['kind']; label: string }[] = [
   { value: 'openai', label: 'OpenAI' },
   { value: 'anthropic', label: 'Anthropic' },
+  { value: 'openai-compatible', label: 'OpenAI-compatible (Ollama, vLLM, LM Studio)' },
   { value: 'azure_openai', label: 'Azure OpenAI' },
   { value: 'google', label: 'Google' },
   { value: 'ollama', label: 'Ollama' },
@@ -28,8 +29,8 @@ export function AiProvidersSection({ orgId, canManage, planAllows }: Props) {
       describe={(provider) => ({
         main: (
           <>
-            <strong>{provider.name}</strong> · {kindLabel(provider.provider)}
-            {provider.defaultModel ? ` · ${provider.defaultModel}` : ''}
+            <strong>{provider.name}</strong> · {kindLabel(provider.kind)}
+            {provider.model ? ` · ${provider.model}` : ''}
             {provider.isDefault ? ' · default' : ''} · {provider.status}
           </>
         ),
@@ -42,13 +43,20 @@ export function AiProvidersSection({ orgId, canManage, planAllows }: Props) {
 
 function AddProviderForm({ orgId, onDone }: { orgId: string; onDone: () => void }) {
   const add = useAddAiProvider(orgId);
-  const [provider, setProvider] = useState<Schemas['CreateAiProvider']['provider']>('openai');
+  const [kind, setKind] = useState<Schemas['CreateAiProvider']['kind']>('openai');
   const [name, setName] = useState('');
-  const [defaultModel, setDefaultModel] = useState('');
+  const [model, setModel] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
   const [apiKey, setApiKey] = useState('');
   const submit = () =>
     add.mutate(
-      { provider, name: name.trim(), defaultModel: defaultModel.trim() || undefined, apiKey: apiKey.trim() || undefined },
+      {
+        kind,
+        name: name.trim() || undefined,
+        model: model.trim() || undefined,
+        baseUrl: baseUrl.trim() || undefined,
+        apiKey: apiKey.trim() || undefined,
+      },
       {
         // The key leaves the page with the request: nothing keeps it afterwards.
         onSuccess: () => {
@@ -61,7 +69,7 @@ function AddProviderForm({ orgId, onDone }: { orgId: string; onDone: () => void 
     <SecretForm label="New AI provider" saveLabel="Save AI provider" saving={add.isPending} error={add.error} onSubmit={submit} onCancel={onDone}>
       <label className="field">
         Provider
-        <select value={provider} onChange={(event) => setProvider(event.target.value as typeof provider)}>
+        <select value={kind} onChange={(event) => setKind(event.target.value as typeof kind)}>
           {KINDS.map((kind) => (
             <option key={kind.value} value={kind.value}>
               {kind.label}
@@ -71,11 +79,17 @@ function AddProviderForm({ orgId, onDone }: { orgId: string; onDone: () => void 
       </label>
       <label className="field">
         Provider name
-        <input type="text" value={name} required maxLength={200} autoFocus onChange={(event) => setName(event.target.value)} />
+        <input type="text" value={name} maxLength={200} autoFocus onChange={(event) => setName(event.target.value)} />
+        <span className="hint">Optional: the kind and model when left empty.</span>
       </label>
       <label className="field">
-        Default model
-        <input type="text" value={defaultModel} maxLength={200} onChange={(event) => setDefaultModel(event.target.value)} />
+        Model
+        <input type="text" value={model} maxLength={200} required onChange={(event) => setModel(event.target.value)} />
+      </label>
+      <label className="field">
+        Base URL
+        <input type="url" value={baseUrl} maxLength={2000} required={kind === 'openai-compatible'} onChange={(event) => setBaseUrl(event.target.value)} />
+        <span className="hint">Required for OpenAI-compatible servers, e.g. http://ollama.internal:11434/v1.</span>
       </label>
       <label className="field">
         API key

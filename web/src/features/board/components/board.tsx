@@ -2,7 +2,7 @@ import { type DragEndEvent, type DragOverEvent, DndContext, type UniqueIdentifie
 import { arrayMove } from '@dnd-kit/sortable';
 import { useCallback, useMemo, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
-import { taskDragAnnouncements, useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
+import { dropPosition, taskDragAnnouncements, useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
 import { STATUSES, STATUS_LABEL, type Task, type TaskStatus } from '../../../lib/task-vocabulary';
 import { type Columns, useMoveTask, useQuickCreate } from '../api';
 import type { BoardSearch } from '../filters';
@@ -96,8 +96,7 @@ export function Board({ orgId, orgSlug, projectId, search, columns, canWrite }: 
     const current = dragging ?? columns;
     const status = overId === undefined ? undefined : containerOf(current, overId);
     if (!status) return 'outside the columns';
-    const index = current[status].findIndex((task) => task.id === id);
-    return `in ${STATUS_LABEL[status]}, position ${index + 1} of ${current[status].length}`;
+    return `in ${STATUS_LABEL[status]}, position ${dropPosition(current[status], id, overId)} of ${current[status].length}`;
   };
   const announcements = taskDragAnnouncements(refOf, positionIn);
 

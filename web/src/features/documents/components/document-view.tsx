@@ -4,11 +4,15 @@ import { Markdown } from '../../../components/markdown';
 import { PageHeader } from '../../../components/page';
 import { DOCUMENT_STATUS_LABEL, DOCUMENT_TYPE_LABEL, type Document, useDocumentStatus } from '../api';
 import { DocumentEditor } from './document-editor';
+import { DocumentVersions } from './document-versions';
 import '../documents.css';
 
 type Props = { orgId: string; document: Document; canWrite: boolean; onSlugChange: (slug: string) => void };
 
-/** A document: read it; writers edit it (Markdown with a preview), publish it, archive it. */
+/**
+ * A document: read it and its versions; writers edit it (Markdown with a preview), publish it,
+ * archive it, restore an earlier version.
+ */
 export function DocumentView({ orgId, document, canWrite, onSlugChange }: Props) {
   const [editing, setEditing] = useState(false);
   const status = useDocumentStatus(orgId, document.id);
@@ -53,6 +57,7 @@ export function DocumentView({ orgId, document, canWrite, onSlugChange }: Props)
       ) : (
         <p className="muted">This document is empty.{canWrite ? ' Edit it to write its content in Markdown.' : ''}</p>
       )}
+      {editing ? null : <DocumentVersions orgId={orgId} documentId={document.id} canWrite={canWrite} />}
     </article>
   );
 }

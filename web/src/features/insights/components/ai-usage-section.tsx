@@ -5,10 +5,18 @@ import { CHART_AXIS as AXIS, ChartFigure } from '../../../components/chart-figur
 
 const number = new Intl.NumberFormat();
 
-/** AI tokens per month, against the plan's monthly budget (a line; none when the plan is unlimited). */
+/** Where the budget in force comes from: the organization's own, the plan's, or the smaller of both. */
+function budgetSource(organization: number | null, plan: number | null): string {
+  if (organization !== null && plan !== null) return ` (the smaller of the organization's ${number.format(organization)} and the plan's ${number.format(plan)})`;
+  if (organization !== null) return " (the organization's)";
+  return plan !== null ? " (the plan's)" : '';
+}
+
+/** AI tokens per month, against the monthly budget in force (a line; none when nothing limits it). */
 export function AiUsageSection({ orgId }: { orgId: string }) {
   const usage = useAiUsageByMonth(orgId);
-  const budgetText = usage.budget === null ? 'no monthly limit' : `a budget of ${number.format(usage.budget)} tokens a month`;
+  const budgetText =
+    usage.budget === null ? 'no monthly limit' : `a budget of ${number.format(usage.budget)} tokens a month${budgetSource(usage.organizationBudget, usage.planBudget)}`;
   const name = `AI usage per month: ${usage.months.map((month) => `${month.month} ${number.format(month.tokens)} tokens`).join(', ') || 'none yet'}; ${budgetText}`;
   return (
     <section className="section" aria-labelledby="ai-usage-heading">
@@ -22,7 +30,7 @@ export function AiUsageSection({ orgId }: { orgId: string }) {
           table={
             <table>
               <caption>
-                AI usage per month{usage.planName ? ` on the ${usage.planName} plan` : ''}: {budgetText}
+                AI usage per month: {budgetText}
               </caption>
               <thead>
                 <tr>

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { ErrorText, Loading } from '../../../components/feedback';
 import { useUsage } from '../api';
+import { PlanControls } from './plan-controls';
 
 const METERS = [
   ['members', 'Members'],
@@ -16,8 +17,8 @@ function amount(meter: (typeof METERS)[number][0], value: number): string {
   return `${(value / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The plan and each limit as a table: what is used, out of how much. */
-export function UsageSection({ orgId }: { orgId: string }) {
+/** The plan and each limit as a table: what is used, out of how much; owners change the plan (plan-controls.tsx). */
+export function UsageSection({ orgId, canManageBilling }: { orgId: string; canManageBilling: boolean }) {
   const id = useId();
   const usage = useUsage(orgId);
   return (
@@ -48,6 +49,7 @@ export function UsageSection({ orgId }: { orgId: string }) {
               ))}
             </tbody>
           </table>
+          {canManageBilling && usage.data.plan ? <PlanControls orgId={orgId} current={usage.data.plan.code} /> : null}
         </>
       ) : null}
     </section>

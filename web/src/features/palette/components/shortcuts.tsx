@@ -11,7 +11,7 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: 'Ctrl K / ⌘ K', does: 'Open the command palette: tasks by reference or title, projects, actions' },
   { keys: 'c', does: 'Create: a task in the current project, else the palette’s create actions' },
   { keys: '/', does: 'Search: the page’s search field, else the command palette' },
-  { keys: 'j / k', does: 'Next / previous item in the list (board cards, task lists, documents)' },
+  { keys: 'j / k', does: 'Next / previous item in the list (board cards, the backlog and sprints, task lists, documents, activity)' },
   { keys: '?', does: 'Show these shortcuts' },
   { keys: 'Esc', does: 'Close the palette or this list' },
 ];

@@ -3,7 +3,7 @@ import { arrayMove } from '@dnd-kit/sortable';
 import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
-import { taskDragAnnouncements, useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
+import { dropPosition, taskDragAnnouncements, useDragClickGuard, useOpenTask, useTaskDragSensors } from '../../../lib/drag';
 import type { Task } from '../../../lib/task-vocabulary';
 import { BACKLOG, type Lane, type Lanes, type Sprint, usePlanTask } from '../api';
 import { PlanLane, laneDropId } from './lane';
@@ -94,7 +94,7 @@ export function Backlog({ orgId, orgSlug, projectId, projectKey, sprints, lanes,
     const lane = overId === undefined ? undefined : laneOf(current, overId);
     if (!lane) return 'outside the lists';
     const list = current[lane] ?? [];
-    return `in ${nameOf(lane)}, position ${list.findIndex((task) => task.id === id) + 1} of ${list.length}`;
+    return `in ${nameOf(lane)}, position ${dropPosition(list, id, overId)} of ${list.length}`;
   };
   const refOf = (id: UniqueIdentifier) => byId.get(String(id))?.ref ?? 'the task';
   const announcements = taskDragAnnouncements(refOf, positionIn);

@@ -48,7 +48,7 @@ export function SprintView({ orgId, orgSlug, projectId, sprint, sprints, canWrit
           <ul className="list" aria-label={`Tasks of ${sprint.name}`}>
             {tasks.data.map((task) => (
               <li key={task.id} className="plan-task">
-                <Link to="/$orgSlug/tasks/$ref" params={{ orgSlug, ref: task.ref }}>
+                <Link to="/$orgSlug/tasks/$ref" params={{ orgSlug, ref: task.ref }} data-shortcut-item>
                   <span className="card-ref">{task.ref}</span> {task.title}
                 </Link>
                 <span className="plan-meta">
@@ -72,7 +72,7 @@ export function SprintList({ orgSlug, projectKey, sprints }: { orgSlug: string; 
     <ul className="list" aria-label="Sprints">
       {sorted.map((sprint) => (
         <li key={sprint.id} className="plan-task">
-          <Link to="/$orgSlug/projects/$key/sprints/$sprintId" params={{ orgSlug, key: projectKey, sprintId: sprint.id }}>
+          <Link to="/$orgSlug/projects/$key/sprints/$sprintId" params={{ orgSlug, key: projectKey, sprintId: sprint.id }} data-shortcut-item>
             {sprint.name}
           </Link>
           <span className="muted">

@@ -26,6 +26,8 @@ function RowLink({ task, actions, setActivator, attributes, listeners }: LinkPro
     <a
       href={`/${encodeURIComponent(actions.orgSlug)}/tasks/${encodeURIComponent(task.ref)}`}
       className="plan-link"
+      // j and k walk the backlog and the sprints' tasks, in the order they are shown.
+      data-shortcut-item
       ref={setActivator}
       {...attributes}
       {...listeners}

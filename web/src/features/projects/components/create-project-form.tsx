@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
 import { type Project, useCreateProject } from '../api';
+import { type Visibility, VisibilityField } from './visibility';
 
 /** A key suggested from the name: "Website relaunch" → "WR", "Platform" → "PLAT". */
 export function suggestKey(name: string): string {
@@ -15,6 +16,7 @@ export function CreateProjectForm({ orgId, onCreated, onCancel }: { orgId: strin
   const [name, setName] = useState('');
   const [key, setKey] = useState<string | null>(null);
   const [description, setDescription] = useState('');
+  const [visibility, setVisibility] = useState<Visibility>('organization');
   const shownKey = key ?? suggestKey(name);
   return (
     <form
@@ -22,7 +24,7 @@ export function CreateProjectForm({ orgId, onCreated, onCancel }: { orgId: strin
       aria-label="New project"
       onSubmit={(event) => {
         event.preventDefault();
-        create.mutate({ name: name.trim(), key: shownKey, description: description.trim() || null }, { onSuccess: onCreated });
+        create.mutate({ name: name.trim(), key: shownKey, description: description.trim() || null, visibility }, { onSuccess: onCreated });
       }}
     >
       <div className="inline-form">
@@ -50,6 +52,7 @@ export function CreateProjectForm({ orgId, onCreated, onCancel }: { orgId: strin
         <label htmlFor={`${id}-description`}>Description</label>
         <textarea id={`${id}-description`} maxLength={10_000} value={description} onChange={(event) => setDescription(event.target.value)} />
       </div>
+      <VisibilityField value={visibility} onChange={setVisibility} />
       <ErrorText error={create.error} />
       <div className="row">
         <button type="submit" className="button-primary" disabled={create.isPending}>

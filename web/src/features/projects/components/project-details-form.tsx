@@ -2,9 +2,13 @@ import { useId, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
 import { type Project, useUpdateProject } from '../api';
 import { STATUS_LABELS } from './project-list';
+import { type Visibility, VisibilityField, visibilityLabel } from './visibility';
 
-/** Name, description, status and dates; read-only text for viewers. */
-export function ProjectDetailsForm({ orgId, project, canWrite }: { orgId: string; project: Project; canWrite: boolean }) {
+/**
+ * Name, description, status and dates; read-only text for viewers. Who sees the project is
+ * changed only by those who manage it (admins, its leads).
+ */
+export function ProjectDetailsForm({ orgId, project, canWrite, canManage }: { orgId: string; project: Project; canWrite: boolean; canManage: boolean }) {
   const id = useId();
   const update = useUpdateProject(orgId, project.id);
   const [name, setName] = useState(project.name);
@@ -12,6 +16,7 @@ export function ProjectDetailsForm({ orgId, project, canWrite }: { orgId: string
   const [status, setStatus] = useState(project.status);
   const [startDate, setStartDate] = useState(project.startDate ?? '');
   const [endDate, setEndDate] = useState(project.endDate ?? '');
+  const [visibility, setVisibility] = useState<Visibility>(project.visibility);
 
   if (!canWrite) {
     return (
@@ -24,6 +29,8 @@ export function ProjectDetailsForm({ orgId, project, canWrite }: { orgId: string
         <dd>{project.description || '—'}</dd>
         <dt>Dates</dt>
         <dd>{project.startDate || project.endDate ? `${project.startDate ?? '…'} – ${project.endDate ?? '…'}` : '—'}</dd>
+        <dt>Who can see it</dt>
+        <dd>{visibilityLabel(project.visibility)}</dd>
       </dl>
     );
   }
@@ -32,7 +39,8 @@ export function ProjectDetailsForm({ orgId, project, canWrite }: { orgId: string
       className="stack"
       onSubmit={(event) => {
         event.preventDefault();
-        update.mutate({ name: name.trim(), description: description.trim() || null, status, startDate: startDate || null, endDate: endDate || null });
+        const changes = { name: name.trim(), description: description.trim() || null, status, startDate: startDate || null, endDate: endDate || null };
+        update.mutate(canManage ? { ...changes, visibility } : changes);
       }}
     >
       <div className="field">
@@ -63,6 +71,7 @@ export function ProjectDetailsForm({ orgId, project, canWrite }: { orgId: string
           <input id={`${id}-end`} type="date" value={endDate} onChange={(event) => setEndDate(event.target.value)} />
         </div>
       </div>
+      {canManage ? <VisibilityField value={visibility} onChange={setVisibility} /> : <p className="muted">Who can see it: {visibilityLabel(project.visibility)}</p>}
       <ErrorText error={update.error} />
       {update.isSuccess ? <p role="status">Saved.</p> : null}
       <div className="row">

@@ -2,6 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { ErrorText } from '../../../components/feedback';
 import type { Permissions } from '../../../lib/permissions';
 import { type Project, useSetArchived } from '../api';
+import { PrivateMarker } from './visibility';
 
 export const STATUS_LABELS: Record<Project['status'], string> = { planning: 'Planning', active: 'Active', on_hold: 'On hold', completed: 'Completed' };
 
@@ -23,6 +24,7 @@ function ProjectCard({ orgId, orgSlug, project, can }: { orgId: string; orgSlug:
     <li className="project-card">
       <div className="project-card-title">
         <span className="key-badge">{project.key}</span>
+        <PrivateMarker project={project} />
         <Link to="/$orgSlug/projects/$key" params={{ orgSlug, key: project.key }}>
           {project.name}
         </Link>

@@ -7,7 +7,7 @@ const PROJECT_ROLES: Record<ProjectRole, string> = { lead: 'Lead', contributor: 
 
 type Person = { userId: string; name: string; email: string };
 
-/** Who works on the project, in which project role; members add people from the organization. */
+/** Who works on the project, in which project role; admins and the project's leads add, change and remove them. */
 export function ProjectMembersSection({ orgId, projectId, people, canWrite }: { orgId: string; projectId: string; people: Person[]; canWrite: boolean }) {
   const headingId = useId();
   const members = useProjectMembers(orgId, projectId);
@@ -21,7 +21,7 @@ export function ProjectMembersSection({ orgId, projectId, people, canWrite }: { 
       <ErrorText error={members.error} />
       {members.data?.length === 0 ? (
         <EmptyState title="Nobody is on this project yet">
-          {canWrite ? 'Add people from your organization below.' : 'A member of the organization can add people.'}
+          {canWrite ? 'Add people from your organization below.' : "An admin or the project's lead can add people."}
         </EmptyState>
       ) : null}
       {members.data && members.data.length > 0 ? (

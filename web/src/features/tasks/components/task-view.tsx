@@ -9,10 +9,19 @@ import { MarkdownField } from './markdown-field';
 import { TaskFields } from './task-fields';
 import { TitleField } from './title-field';
 
-type TaskViewProps = { orgId: string; orgSlug: string; task: Task; canWrite: boolean };
+type TaskViewProps = {
+  orgId: string;
+  orgSlug: string;
+  task: Task;
+  canWrite: boolean;
+  /** Whether the caller may join the discussion (a project stakeholder may, without editing the task). */
+  canComment: boolean;
+  /** Controls other features add to the task's header (watching). */
+  actions?: React.ReactNode;
+};
 
 /** The task page: every field in place, then the discussion, the files and the history. */
-export function TaskView({ orgId, orgSlug, task, canWrite }: TaskViewProps) {
+export function TaskView({ orgId, orgSlug, task, canWrite, canComment, actions }: TaskViewProps) {
   const update = useUpdateTask(orgId, task);
   const choices = useTaskChoices(orgId, task.projectId);
   const save = (change: TaskChange) => update.mutateAsync(change);
@@ -30,6 +39,7 @@ export function TaskView({ orgId, orgSlug, task, canWrite }: TaskViewProps) {
           {canWrite ? null : <span className="task-title"> {task.title}</span>}
         </h1>
         {canWrite ? <TitleField title={task.title} onSave={(title) => save({ title })} /> : null}
+        {actions}
         {update.isPending ? (
           <p className="muted small" role="status">
             Saving…
@@ -53,7 +63,7 @@ export function TaskView({ orgId, orgSlug, task, canWrite }: TaskViewProps) {
             empty={canWrite ? 'No acceptance criteria yet. Edit them to say when this is done.' : 'No acceptance criteria.'}
             onSave={(acceptanceCriteria) => save({ acceptanceCriteria })}
           />
-          <Comments orgId={orgId} taskId={task.id} canWrite={canWrite} people={choices.people} />
+          <Comments orgId={orgId} taskId={task.id} canWrite={canComment} people={choices.people} />
           <History orgId={orgId} taskId={task.id} choices={choices} />
         </div>
         <aside className="task-side" aria-label="Details">
