@@ -167,13 +167,18 @@ describe('the API contract (/openapi.json)', () => {
       const collection = `${field.replace(/Id$/, '')}s`;
       return ids.get(collection) ?? crypto.randomUUID();
     };
-    /** `{projectId}` is the project; `{id}` (or `{ref}`) is whatever the collection before it holds. */
-    const pathFor = (path: string): string | null => {
+    /**
+     * `{projectId}` is the project; `{id}` (or `{ref}`) is whatever the collection before it holds;
+     * a number (`{version}`) is the smallest its schema allows.
+     */
+    const pathFor = ({ path, operation }: Call): string | null => {
       const segments = path.split('/');
       const filled = segments.map((segment, index) => {
         if (!segment.startsWith('{')) return segment;
         // The slug, not the id: every operation must take either (the id is what other tests use).
         if (segment === '{orgId}') return slug;
+        const schema = operation.parameters?.find((p) => p.in === 'path' && `{${p.name}}` === segment)?.schema;
+        if (schema?.type === 'integer') return String(sampleOf(schema, resolve, idFor));
         const named = /^\{(\w+)Id\}$/.exec(segment)?.[1];
         const collection = named && named !== 'user' ? `${named}s` : segments[index - 1] ?? '';
         return ids.get(collection) ?? null;
@@ -211,7 +216,7 @@ describe('the API contract (/openapi.json)', () => {
     for (let progress = true; progress; ) {
       progress = false;
       for (const call of [...pending]) {
-        const path = pathFor(call.path);
+        const path = pathFor(call);
         if (path === null) continue;
         pending.splice(pending.indexOf(call), 1);
         progress = true;

@@ -14,7 +14,8 @@ import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/http/logger.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { createTestDatabase } from './support/database.js';
-import { type JsonSchema, sampleOf } from './support/openapi-sample.js';
+import { type Operation, tableFor, tenantOperations } from './support/openapi-operations.js';
+import { sampleOf } from './support/openapi-sample.js';
 import { tenantTables } from './support/tenant-catalog.js';
 
 const test = await createTestDatabase();
@@ -43,28 +44,7 @@ const signIn = await app.request('/api/auth/sign-in/email', {
 const token = signIn.headers.get('set-auth-token');
 if (!token) throw new Error(`the attacker could not sign in: ${signIn.status}`);
 
-type Operation = { method: string; path: string; requestBody?: { content?: Record<string, { schema: JsonSchema }> } };
-const document = (await (await app.request('/openapi.json')).json()) as {
-  paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, JsonSchema> };
-};
-const operations = Object.entries(document.paths)
-  .filter(([path]) => path.startsWith('/api/v1/orgs/{orgId}'))
-  .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })));
-
-/** The table behind a path parameter: `{id}` belongs to the segment before it, `{taskId}` to tasks. */
-const SEGMENT_TABLES: Record<string, string> = { assets: 'project_assets', prompts: 'project_prompts' };
-function tableFor(path: string, param: string): string {
-  const segments = path.split('/');
-  if (param === 'id') {
-    const at = segments.indexOf('{id}');
-    const segment = segments[at - 1] ?? '';
-    if (segment === 'members' && segments[at - 2] === '{projectId}') return 'project_members';
-    return SEGMENT_TABLES[segment] ?? segment.replaceAll('-', '_');
-  }
-  const base = param.replace(/Id$/, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  return SEGMENT_TABLES[base] ?? `${base}s`;
-}
+const { operations, resolveRef } = await tenantOperations(app);
 
 /** One of acme's rows of a table, preferring live ones; `user_id` for a person (`{userId}`). */
 async function victimId(table: string, column = 'id'): Promise<string> {
@@ -89,12 +69,16 @@ async function victimFingerprint(): Promise<Record<string, string>> {
   return out;
 }
 
-const resolveRef = (ref: string): JsonSchema => document.components?.schemas?.[ref.split('/').pop() ?? ''] ?? {};
-
 async function attack(operation: Operation, orgId: string): Promise<Response> {
   let path = operation.path.replace('{orgId}', orgId);
   for (const [, param] of operation.path.matchAll(/\{(\w+)\}/g)) {
     if (!param || param === 'orgId') continue;
+    // A number (a document's `{version}`) is no row id: the smallest its schema allows, which the victim's row has too.
+    const schema = operation.parameters?.find((p) => p.in === 'path' && p.name === param)?.schema;
+    if (schema?.type === 'integer') {
+      path = path.replace(`{${param}}`, String(sampleOf(schema, resolveRef, () => crypto.randomUUID())));
+      continue;
+    }
     // A person is named by user id: aim at someone in acme's members (or the project's members).
     const person = param === 'userId' ? (operation.path.includes('/projects/{projectId}/members') ? 'project_members' : 'members') : null;
     path = path.replace(`{${param}}`, person ? await victimId(person, 'user_id') : await victimId(tableFor(operation.path, param)));

@@ -246,7 +246,7 @@ describe('demo seed in production', () => {
     const features = await test.db.query<{ code: string }>('select code from features');
     expect(features.map((f) => f.code)).toEqual(expect.arrayContaining(['ai_assistant', 'integrations', 'advanced_reports', 'sso', 'audit_export']));
     expect(await count(test.db, 'select count(*)::int as n from plan_features')).toBeGreaterThan(0);
-    expect(await count(test.db, 'select count(*)::int as n from templates where organization_id is null')).toBeGreaterThan(0);
+    expect(await count(test.db, 'select count(*)::int as n from public_templates')).toBeGreaterThan(0);
   });
 
   it('refuses demo data without a master key, before writing anything', async () => {

@@ -10,8 +10,8 @@ const USER_B = '0b000000-0000-4000-8000-0000000000b1';
 const PROJECT_A = '0a000000-0000-4000-8000-0000000000b1';
 const SPRINT_A = '0a000000-0000-4000-8000-0000000000c1';
 const TASK_A = '0a000000-0000-4000-8000-0000000000d1';
-const TEMPLATE_PUBLIC = '0c000000-0000-4000-8000-000000000001';
-const TEMPLATE_B = '0b000000-0000-4000-8000-0000000000e1';
+const SNIPPET_PUBLIC = '0c000000-0000-4000-8000-000000000001';
+const SNIPPET_B = '0b000000-0000-4000-8000-0000000000e1';
 
 /** Two tenants with a little of everything, inserted as the superuser (past RLS), so the probe has rows to look for. */
 const SEED = `
@@ -34,9 +34,39 @@ const SEED = `
     ('${ORG_A}', '${TASK_A}', '${USER_A}', 'Shipped'),
     ('${ORG_B}', '0b000000-0000-4000-8000-0000000000d2', '${USER_B}', 'Soon');
   insert into templates (id, organization_id, name, category) values
-    ('${TEMPLATE_PUBLIC}', null, 'Kickoff', 'project'),
     ('0a000000-0000-4000-8000-0000000000e1', '${ORG_A}', 'A notes', 'document'),
-    ('${TEMPLATE_B}', '${ORG_B}', 'B notes', 'document');`;
+    ('0b000000-0000-4000-8000-0000000000e2', '${ORG_B}', 'B notes', 'document');
+  insert into public_templates (id, name, category) values
+    ('0c000000-0000-4000-8000-000000000002', 'Kickoff', 'project');`;
+
+/**
+ * A shared table, as templates were before 0015: a nullable organization_id whose NULL rows
+ * are public. No table of the schema has that shape any more; the rules for it stay.
+ */
+const SHARED_TABLE = `
+  set role tenantry_owner;
+  create table snippets (
+    id              uuid primary key default gen_random_uuid(),
+    organization_id uuid references organizations (id) on delete cascade,
+    name            text not null,
+    created_at      timestamptz not null default now(),
+    updated_at      timestamptz not null default now()
+  );
+  create index snippets_organization_id_idx on snippets (organization_id);
+  alter table snippets enable row level security;
+  alter table snippets force row level security;
+  create policy snippets_tenant_select on snippets for select
+    using (organization_id is null or organization_id = app.current_organization_id());
+  create policy snippets_tenant_insert on snippets for insert with check (organization_id = app.current_organization_id());
+  create policy snippets_tenant_update on snippets for update
+    using (organization_id = app.current_organization_id()) with check (organization_id = app.current_organization_id());
+  create policy snippets_tenant_delete on snippets for delete using (organization_id = app.current_organization_id());
+  grant select, insert, update, delete on snippets to tenantry_app, tenantry_platform;
+  create trigger touch_updated_at before update on snippets for each row execute function app.touch_updated_at();
+  create trigger audit_row_change after insert or update or delete on snippets for each row execute function app.audit_row_change();
+  reset role;
+  insert into snippets (id, organization_id, name) values
+    ('${SNIPPET_PUBLIC}', null, 'Kickoff'), ('${SNIPPET_B}', '${ORG_B}', 'B notes');`;
 
 /** The messages of one rule's findings on one table, one a line, for toMatch. */
 function messages(findings: Finding[], rule: string, table: string): string {
@@ -83,7 +113,7 @@ describe('tenantry db validate', () => {
   it('passes a freshly migrated database, skipping the probe while no tenant has rows', () => {
     expect(emptyReport.findings).toEqual([]);
     expect(emptyReport.ok).toBe(true);
-    expect(emptyReport.skipped.map((s) => s.rule).sort()).toEqual(['probe-cross-tenant', 'probe-no-context']);
+    expect(emptyReport.skipped.map((s) => s.rule).sort()).toEqual(['probe-cross-tenant', 'probe-no-context', 'probe-own-rows']);
   });
 
   it('passes with two tenants seeded, and the live probe really runs', async () => {
@@ -149,13 +179,13 @@ describe('tenantry db validate', () => {
 
   it('policy-unsafe: public rows of a shared table writable through the app', async () => {
     const findings = await findingsWhile(
-      `alter policy templates_tenant_update on templates
+      `${SHARED_TABLE}
+       alter policy snippets_tenant_update on snippets
          using (organization_id is null or organization_id = (select app.current_organization_id()))`,
-      `alter policy templates_tenant_update on templates
-         using (organization_id = (select app.current_organization_id()))`,
+      'drop table snippets',
     );
-    expect(located(findings)).toEqual(['policy-unsafe templates']);
-    expect(findings[0]?.message).toMatch(/templates_tenant_update \(UPDATE\) USING lets rows with organization_id IS NULL/);
+    expect(located(findings)).toEqual(['policy-unsafe snippets']);
+    expect(findings[0]?.message).toMatch(/snippets_tenant_update \(UPDATE\) USING lets rows with organization_id IS NULL/);
   });
 
   it('tenant-index: a tenant table where organization_id leads no index', async () => {
@@ -256,25 +286,26 @@ describe('tenantry db validate', () => {
 
   it('cross-tenant-reference: a reference into another organization, generated from the foreign keys', async () => {
     const findings = await findingsWhile(
-      `set role tenantry_owner;
-       create table template_uses (
+      `${SHARED_TABLE}
+       set role tenantry_owner;
+       create table snippet_uses (
          organization_id uuid not null references organizations (id) on delete cascade,
          id uuid not null default gen_random_uuid(),
-         template_id uuid not null references templates (id),
+         snippet_id uuid not null references snippets (id),
          created_at timestamptz not null default now(),
          updated_at timestamptz not null default now(),
          primary key (organization_id, id)
        );
-       create index template_uses_template_id_idx on template_uses (template_id);
-       select app.enable_tenant_isolation('template_uses');
+       create index snippet_uses_snippet_id_idx on snippet_uses (snippet_id);
+       select app.enable_tenant_isolation('snippet_uses');
        reset role;
-       insert into template_uses (organization_id, template_id) values
-         ('${ORG_A}', '${TEMPLATE_PUBLIC}'), ('${ORG_A}', '${TEMPLATE_B}');`,
-      'drop table template_uses',
+       insert into snippet_uses (organization_id, snippet_id) values
+         ('${ORG_A}', '${SNIPPET_PUBLIC}'), ('${ORG_A}', '${SNIPPET_B}');`,
+      'drop table snippet_uses; drop table snippets',
     );
-    // The public template is anyone's to use; organization B's is not.
-    expect(located(findings)).toEqual(['cross-tenant-reference template_uses']);
-    expect(findings[0]?.message).toMatch(/^1 row\(s\) whose template_uses_template_id_fkey points at a row of templates/);
+    // The public snippet is anyone's to use; organization B's is not.
+    expect(located(findings)).toEqual(['cross-tenant-reference snippet_uses']);
+    expect(findings[0]?.message).toMatch(/^1 row\(s\) whose snippet_uses_snippet_id_fkey points at a row of snippets/);
   });
 
   it('model-rule: rows breaking a NOT VALID check constraint', async () => {
@@ -294,6 +325,17 @@ describe('tenantry db validate', () => {
        alter table sprints add constraint sprints_dates_check check (end_date >= start_date);`,
     );
     expect(located(findings)).toEqual(['model-rule sprints']);
+  });
+
+  it('probe-own-rows: a policy that hides the tenant its own rows, which no other rule sees', async () => {
+    const findings = await findingsWhile(
+      `alter policy projects_tenant_select on projects
+         using (organization_id = (select app.current_organization_id()) and name is null)`,
+      `alter policy projects_tenant_select on projects
+         using (organization_id = (select app.current_organization_id()))`,
+    );
+    expect(located(findings)).toEqual(['probe-own-rows projects']);
+    expect(messages(findings, 'probe-own-rows', 'projects')).toMatch(/a select of its own rows sees 0 of its [1-9]\d* row\(s\)/);
   });
 
   it('probe: catches a leaky policy that the catalog rules let through', async () => {

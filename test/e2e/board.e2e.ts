@@ -1,8 +1,9 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO, PHONE, expectNoSidewaysScroll, signIn, writeControls } from './support/actions.js';
 import { axeCheck } from './support/axe.js';
 import { useE2E } from './support/harness.js';
+import { keyboardDrag, mouseDrag } from './support/drag.js';
 
 const e2e = useE2E();
 const BOARD = '/acme/projects/ACME';
@@ -36,18 +37,6 @@ async function openBoard(page: Page, query = '') {
 const moveSaved = (page: Page) =>
   page.waitForResponse((response) => response.url().endsWith('/move') && response.request().method() === 'POST');
 
-/** A mouse drag as a person makes it: press, travel in steps, release over the target. */
-async function drag(page: Page, source: Locator, target: Locator, below = false) {
-  const from = await source.boundingBox();
-  const to = await target.boundingBox();
-  if (!from || !to) throw new Error('drag source or target is not visible');
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 12, from.y + from.height / 2 + 12, { steps: 4 });
-  await page.mouse.move(to.x + to.width / 2, below ? to.y + to.height - 4 : to.y + 6, { steps: 20 });
-  await page.mouse.up();
-}
-
 describe('the board', () => {
   it('moves cards by mouse and by keyboard; the order survives a reload and another member sees it', async () => {
     // The README's picture of the board, from the demo data as seeded (before this file changes it).
@@ -67,7 +56,7 @@ describe('the board', () => {
     // Mouse: the first "To do" card onto the "In progress" column.
     const moved = before['To do'][0]!;
     let saved = moveSaved(page);
-    await drag(page, cards(page, 'To do').first(), column(page, 'In progress'));
+    await mouseDrag(page, moved, cards(page, 'To do').first(), column(page, 'In progress'), /in In progress, /);
     expect((await saved).status()).toBe(200);
     expect(await refsIn(page, 'To do')).not.toContain(moved);
     expect(await refsIn(page, 'In progress')).toContain(moved);
@@ -75,7 +64,7 @@ describe('the board', () => {
     // Mouse, within a column: the third "To do" card to the top.
     const third = (await refsIn(page, 'To do'))[2]!;
     saved = moveSaved(page);
-    await drag(page, cards(page, 'To do').nth(2), cards(page, 'To do').first());
+    await mouseDrag(page, third, cards(page, 'To do').nth(2), cards(page, 'To do').first(), /in To do, position 1 of/);
     expect((await saved).status()).toBe(200);
     expect((await refsIn(page, 'To do'))[0]).toBe(third);
 
@@ -83,10 +72,7 @@ describe('the board', () => {
     const [first, second] = await refsIn(page, 'To do');
     await cards(page, 'To do').first().focus();
     saved = moveSaved(page);
-    for (const key of ['Space', 'ArrowDown', 'Space']) {
-      await page.keyboard.press(key);
-      await page.waitForTimeout(150);
-    }
+    await keyboardDrag(page, first!, 'ArrowDown', /in To do, position 2 of/);
     expect((await saved).status()).toBe(200);
     expect((await refsIn(page, 'To do')).slice(0, 2)).toEqual([second, first]);
 
@@ -94,10 +80,7 @@ describe('the board', () => {
     const crossing = (await refsIn(page, 'To do'))[0]!;
     await cards(page, 'To do').first().focus();
     saved = moveSaved(page);
-    for (const key of ['Space', 'ArrowRight', 'Space']) {
-      await page.keyboard.press(key);
-      await page.waitForTimeout(150);
-    }
+    await keyboardDrag(page, crossing, 'ArrowRight', /in In progress, /);
     expect((await saved).status()).toBe(200);
     expect(await refsIn(page, 'In progress')).toContain(crossing);
     expect(await refsIn(page, 'To do')).not.toContain(crossing);

@@ -20,7 +20,7 @@ describe('insights and administration', () => {
     const forecastTable = page.getByRole('table', { name: /^Delivery forecast made/ });
     expect(await forecastTable.getByRole('rowheader').allTextContents()).toEqual(expect.arrayContaining(['50%', '95%']));
     await page.getByRole('img', { name: /^AI usage per month: \d{4}-\d{2} / }).waitFor();
-    const usageTable = page.getByRole('table', { name: /^AI usage per month on the Pro plan: a budget of 2,000,000 tokens a month/ });
+    const usageTable = page.getByRole('table', { name: /^AI usage per month: a budget of 1,500,000 tokens a month \(the smaller of the organization's 1,500,000 and the plan's 2,000,000\)/ });
     expect(await usageTable.getByRole('row').count()).toBeGreaterThan(1);
     await page.getByRole('list', { name: 'Gaps' }).getByRole('listitem').first().waitFor();
     await e2e.screenshot(page, 'insights');
@@ -48,6 +48,7 @@ describe('insights and administration', () => {
     const key = page.getByLabel('API key');
     expect(await key.getAttribute('type')).toBe('password');
     await page.getByRole('textbox', { name: 'Provider name' }).fill('E2E OpenAI');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).fill('gpt-4o-mini');
     await key.fill(SECRET);
     const listed = page.waitForResponse((response) => response.url().includes('/ai-providers') && response.request().method() === 'GET');
     await page.getByRole('button', { name: 'Save AI provider' }).click();

@@ -93,6 +93,48 @@ describe('the command palette and keyboard shortcuts', () => {
     await page.getByRole('textbox', { name: 'Title of a new task in To do' }).waitFor();
   });
 
+  it('answers a reference that does not exist with no task and no failed request; j/k walk the backlog and a sprint', async () => {
+    const page = await e2e.newPage();
+    const asked: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/tasks')) asked.push(`${response.status()} ${new URL(response.url()).pathname}${new URL(response.url()).search}`);
+    });
+    await signIn(page, e2e.baseUrl, DEMO.acme.member);
+    await page.goto(`${e2e.baseUrl}/acme/projects/ACME/backlog`);
+    await page.getByRole('list', { name: 'Backlog', exact: true }).getByRole('link').first().waitFor();
+
+    await page.keyboard.press('Control+k');
+    for (const missing of ['ACME-99999', 'zz-1']) {
+      await paletteInput(page).fill(missing);
+      await expect.poll(() => asked.some((line) => line.includes(`ref=${missing.toUpperCase()}`))).toBe(true);
+      expect(await options(page).filter({ hasText: new RegExp(`^${missing}\\b`, 'i') }).count()).toBe(0);
+    }
+    // The harness fails the test on a console error; this says why there is none.
+    expect(asked.filter((line) => !line.startsWith('200 '))).toEqual([]);
+    await page.keyboard.press('Escape');
+    await palette(page).waitFor({ state: 'hidden' });
+
+    // `j` / `k` walk the sprints' and the backlog's tasks, top to bottom.
+    const shown = (await page.getByRole('main').getByRole('link', { name: /^ACME-\d+/ }).allTextContents()).map((text) => /^(ACME-\d+)/.exec(text)?.[1]);
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('j');
+    expect(/^(ACME-\d+)/.exec(await focusedText(page))?.[1]).toBe(shown[0]);
+    await page.keyboard.press('j');
+    expect(/^(ACME-\d+)/.exec(await focusedText(page))?.[1]).toBe(shown[1]);
+    await page.keyboard.press('k');
+    expect(/^(ACME-\d+)/.exec(await focusedText(page))?.[1]).toBe(shown[0]);
+
+    // And a sprint's page: its tasks.
+    await page.goto(`${e2e.baseUrl}/acme/projects/ACME/sprints`);
+    await page.getByRole('list', { name: 'Sprints' }).getByRole('link', { name: 'ACME Sprint 2' }).click();
+    const sprintTasks = page.getByRole('list', { name: /^Tasks of / }).getByRole('link');
+    await sprintTasks.first().waitFor();
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    expect(await focusedText(page)).toBe(await sprintTasks.nth(1).textContent());
+  });
+
   it('offers a viewer no create action, works at phone width, and shows another tenant none of this organization', async () => {
     const page = await e2e.newPage(PHONE);
     await signIn(page, e2e.baseUrl, DEMO.acme.viewer);

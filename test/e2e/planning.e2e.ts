@@ -1,8 +1,9 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO, PHONE, expectNoSidewaysScroll, signIn, writeControls } from './support/actions.js';
 import { axeCheck } from './support/axe.js';
 import { useE2E } from './support/harness.js';
+import { keyboardDrag, mouseDrag } from './support/drag.js';
 
 const e2e = useE2E();
 const PROJECT = '/acme/projects/ACME';
@@ -45,17 +46,6 @@ async function settle(page: Page) {
   await page.waitForLoadState('networkidle');
 }
 
-async function drag(page: Page, source: Locator, target: Locator) {
-  const from = await source.boundingBox();
-  const to = await target.boundingBox();
-  if (!from || !to) throw new Error('drag source or target is not visible');
-  await page.mouse.move(from.x + 20, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 32, from.y + from.height / 2 + 12, { steps: 4 });
-  await page.mouse.move(to.x + 40, to.y + 6, { steps: 20 });
-  await page.mouse.up();
-}
-
 describe('planning', () => {
   it('plans a sprint by mouse, keyboard and menu; creates, completes and starts sprints; the sprint page charts come from the server', async () => {
     // README pictures of the demo data, before this test changes it.
@@ -85,7 +75,7 @@ describe('planning', () => {
     const dragged = (await refsIn(page, 'Backlog'))[0]!;
     const plannedBefore = await refsIn(page, PLANNED);
     let saved = planSaved(page);
-    await drag(page, rows(page, 'Backlog').first(), rows(page, PLANNED).first());
+    await mouseDrag(page, dragged, rows(page, 'Backlog').first(), rows(page, PLANNED).first(), new RegExp(`in ${PLANNED}, position 1 of`));
     expect((await saved).status()).toBe(200);
     await settle(page);
     expect(await refsIn(page, 'Backlog')).not.toContain(dragged);
@@ -95,10 +85,7 @@ describe('planning', () => {
     const [first, second] = await refsIn(page, PLANNED);
     await rows(page, PLANNED).first().focus();
     saved = planSaved(page);
-    for (const key of ['Space', 'ArrowDown', 'Space']) {
-      await page.keyboard.press(key);
-      await page.waitForTimeout(150);
-    }
+    await keyboardDrag(page, first!, 'ArrowDown', new RegExp(`in ${PLANNED}, position 2 of`));
     expect((await saved).status()).toBe(200);
     await settle(page);
     expect((await refsIn(page, PLANNED)).slice(0, 2)).toEqual([second, first]);

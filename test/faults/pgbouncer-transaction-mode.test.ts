@@ -22,7 +22,7 @@ import { type PgBouncer, pgbouncerBinary, startPgBouncer } from './pgbouncer-pro
  * The app behind PgBouncer in transaction mode with a pool of two server connections, hit by
  * two tenants at a concurrency of 20: each transaction may land on a connection the other
  * tenant used a moment ago, so any tenant state that outlived its transaction would show up as
- * the other tenant's rows (or as none). withTenant sets role and tenant with set_config(…, true)
+ * the other tenant's rows (or as none). withTenant sets role and tenant with SET LOCAL
  * for exactly this. Migrations and the demo seed run directly against PostgreSQL, as they would
  * in a deployment (they hold a session-level advisory lock and SET ROLE).
  */

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { generateMasterKey } from '../../src/crypto/envelope.js';
 import { type Auth, createAuth } from '../../src/auth/auth.js';
 import { type App, createApp } from '../../src/http/app.js';
+import { type LiveHub, createLiveHub } from '../../src/features/live-events/hub.js';
+import type { AiCallSettings } from '../../src/features/ai-generate/call-settings.js';
+import type { BillingConfig } from '../../src/features/billing/config.js';
 import pino from 'pino';
 import { migrate } from '../../src/db/migrator/runner.js';
 import type { Role } from '../../src/auth/permissions.js';
@@ -21,6 +24,8 @@ export type ApiHarness = {
   /** The JSON log lines the app wrote so far. */
   logLines: string[];
   auth: Auth;
+  /** The app's live event fan-out, closed by destroy(). */
+  liveEvents: LiveHub;
   /** Two fresh organizations, each with a signed-in owner, admin, member and viewer. */
   tenantA: Tenant;
   tenantB: Tenant;
@@ -34,7 +39,9 @@ export type ApiHarness = {
  * A migrated fresh database, the real app (Better Auth included) and two tenants with every
  * role, for in-process `app.request` tests. Plans and features are seeded; nothing else is.
  */
-export async function createApiHarness(options: { signInPerMinute?: number; sessionCacheMs?: number } = {}): Promise<ApiHarness> {
+export async function createApiHarness(
+  options: { signInPerMinute?: number; sessionCacheMs?: number; billing?: BillingConfig; outbound?: { allowPrivate: boolean }; ai?: AiCallSettings } = {},
+): Promise<ApiHarness> {
   const test = await createTestDatabase();
   await migrate(test.db);
   await test.db.query(
@@ -48,7 +55,12 @@ export async function createApiHarness(options: { signInPerMinute?: number; sess
   // Every log line the app writes, so tests can prove what never reaches a log.
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
-  const app = createApp({ db: test.db, auth, logger, masterKey, dataDir, sessionCacheMs: options.sessionCacheMs });
+  const liveEvents = createLiveHub(test.db);
+  const app = createApp({ db: test.db, auth, logger, masterKey, dataDir, sessionCacheMs: options.sessionCacheMs, liveEvents,
+    ...(options.billing ? { billing: options.billing } : {}),
+    ...(options.outbound ? { outbound: options.outbound } : {}),
+    ...(options.ai ? { ai: options.ai } : {}),
+  });
   const run = randomBytes(4).toString('hex');
 
   const request = async (actor: Actor | null, method: string, path: string, body?: unknown) =>
@@ -92,5 +104,9 @@ export async function createApiHarness(options: { signInPerMinute?: number; sess
 
   const tenantA = await makeTenant('a');
   const tenantB = await makeTenant('b');
-  return { test, app, auth, masterKey, dataDir, logLines, tenantA, tenantB, request, signUp, destroy: () => test.destroy() };
+  const destroy = async () => {
+    await liveEvents.close();
+    await test.destroy();
+  };
+  return { test, app, auth, liveEvents, masterKey, dataDir, logLines, tenantA, tenantB, request, signUp, destroy };
 }

@@ -1,4 +1,6 @@
 import type { Database, SqlSession } from '../../src/db/connection.js';
+import { ROLES } from '../../src/db/roles.js';
+import { contextStatements } from '../../src/db/tenant-context.js';
 import { sqlState } from '../../src/errors.js';
 
 type Context = { organizationId?: string | null; userId?: string | null };
@@ -11,12 +13,10 @@ export async function asApp<T>(db: Database, context: Context, work: (session: S
   return db.session(async (session) => {
     await session.query('begin');
     try {
-      await session.query(
-        `select set_config('role', 'tenantry_app', true),
-                set_config('app.organization_id', $1, true),
-                set_config('app.user_id', $2, true)`,
-        [context.organizationId ?? '', context.userId ?? ''],
-      );
+      // As withTenant does it (SET LOCAL, which Citus carries to the workers), not set_config().
+      for (const statement of contextStatements(ROLES.app, { organizationId: context.organizationId ?? '', userId: context.userId ?? '' })) {
+        await session.query(statement);
+      }
       return await work(session);
     } finally {
       await session.query('rollback');

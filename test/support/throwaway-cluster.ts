@@ -23,6 +23,11 @@ export type ThrowawayCluster = {
   destroy(): Promise<void>;
 };
 
+export type ThrowawayClusterOptions = {
+  /** Extra server settings (`-c name=value`), after the defaults so they win. */
+  settings?: Record<string, string>;
+};
+
 const COMMAND_TIMEOUT_MS = 30_000;
 
 /**
@@ -76,7 +81,7 @@ export async function freePort(): Promise<number> {
  * await cluster.stop('fast'); await cluster.start();
  * await cluster.destroy();
  */
-export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+export async function startThrowawayCluster(options: ThrowawayClusterOptions = {}): Promise<ThrowawayCluster> {
   const binDir = postgresBinDir();
   if (!binDir) throw new Error(throwawayClusterUnavailable() ?? 'PostgreSQL binaries unavailable');
   const folder = mkdtempSync(join(tmpdir(), 'tenantry-cluster-'));
@@ -97,7 +102,8 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
       });
     });
   };
-  const serverOptions = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`;
+  const extra = Object.entries(options.settings ?? {}).map(([name, value]) => ` -c ${name}=${value}`).join('');
+  const serverOptions = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60${extra}`;
   const stop = (mode: 'smart' | 'fast' | 'immediate' = 'fast') => run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '30', 'stop']);
   const start = () => run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '30', 'start']);
 

@@ -29,13 +29,13 @@ export type E2E = {
 /**
  * The browser suite's fixture, for one test file: starts the server (with the demo data) and
  * Chromium once, gives each test fresh contexts, and fails a test on any console error,
- * uncaught page error, or request to another origin.
+ * uncaught page error, or request to another origin. `options.env` adds to the server's environment.
  *
  * @example
  * const e2e = useE2E();
  * it('signs in', async () => { const page = await e2e.newPage(); await page.goto(`${e2e.baseUrl}/sign-in`); });
  */
-export function useE2E(): E2E {
+export function useE2E(options: { env?: Record<string, string> } = {}): E2E {
   let server: E2EServer | undefined;
   let browser: Browser | undefined;
   let contexts: BrowserContext[] = [];
@@ -45,7 +45,7 @@ export function useE2E(): E2E {
   beforeAll(async () => {
     // E2E_BASE_URL points the suite at a server that is already running (while developing).
     const external = process.env.E2E_BASE_URL;
-    const starting = external ? Promise.resolve(runningServer(external)) : startE2EServer();
+    const starting = external ? Promise.resolve(runningServer(external)) : startE2EServer(options.env);
     [server, browser] = await Promise.all([starting, chromium.launch(CHROMIUM)]);
   });
   afterAll(async () => {

@@ -10,9 +10,10 @@ export type E2EServer = { baseUrl: string; engine: 'pglite' | 'postgres'; output
 
 /**
  * `npm start` as a child process with the demo data: on PGlite by default, on a fresh
- * PostgreSQL database of its own when DATABASE_URL (or TEST_DATABASE_URL) is set.
+ * PostgreSQL database of its own when DATABASE_URL (or TEST_DATABASE_URL) is set. `env` adds
+ * to the server's environment (OUTBOUND_ALLOW_PRIVATE for a local test double, say).
  */
-export async function startE2EServer(): Promise<E2EServer> {
+export async function startE2EServer(env: Record<string, string> = {}): Promise<E2EServer> {
   const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
   let databaseUrl: string | undefined;
   if (serverUrl) {
@@ -22,7 +23,7 @@ export async function startE2EServer(): Promise<E2EServer> {
     await ensureDatabaseExists(databaseUrl);
   }
   const webDist = snapshotWebDist();
-  const server = await startServerProcess({ databaseUrl, readyTimeoutMs: 180_000, env: { TENANTRY_WEB_DIST: webDist } }).catch(async (error: unknown) => {
+  const server = await startServerProcess({ databaseUrl, readyTimeoutMs: 180_000, env: { ...env, TENANTRY_WEB_DIST: webDist } }).catch(async (error: unknown) => {
     rmSync(webDist, { recursive: true, force: true });
     if (databaseUrl) await dropDatabase(databaseUrl);
     throw error;

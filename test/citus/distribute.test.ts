@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REFERENCE_LIMITS, checkCitusReadiness, distribute } from '../../src/citus/index.js';
+import { generateMasterKey } from '../../src/crypto/envelope.js';
+import { type Database, openDatabase } from '../../src/db/connection.js';
+import { migrate } from '../../src/db/migrator/runner.js';
+import { ROLES } from '../../src/db/roles.js';
+import { withTenant } from '../../src/db/tenant-context.js';
+import { seedDemo } from '../../src/seed/demo.js';
+import { validateDatabase } from '../../src/validate/index.js';
+import { createCitusDatabase, dropCitusDatabase, runSql } from '../support/citus-cluster.js';
+
+/** A database of its own on the suite's cluster (test/citus/global-setup.ts), coordinator first. */
+function clusterUrls(): string[] {
+  const coordinator = process.env.TEST_DATABASE_URL;
+  const workers = process.env.TEST_CITUS_WORKERS?.split(',') ?? [];
+  if (!coordinator || workers.length === 0) throw new Error('run with npm run test:citus, which starts the cluster');
+  const name = `/tenantry_citus_${randomBytes(5).toString('hex')}`;
+  return [coordinator, ...workers].map((url) => Object.assign(new URL(url), { pathname: name }).toString());
+}
+
+describe('a single-node database with data, distributed by tenantry db distribute', () => {
+  const urls = clusterUrls();
+  let db: Database;
+  let organizations: string[];
+
+  beforeAll(async () => {
+    const [coordinator, ...workers] = urls as [string, ...string[]];
+    await createCitusDatabase(coordinator, workers);
+    db = await openDatabase({ kind: 'postgres', url: coordinator });
+    // Everything below runs as it would on one PostgreSQL: Citus only adds nodes so far.
+    await migrate(db);
+    await seedDemo(db, { production: false, masterKey: generateMasterKey() });
+    organizations = (await db.query<{ id: string }>('select id::text from organizations order by slug')).map((row) => row.id);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await dropCitusDatabase(urls);
+  });
+
+  it('gives every role a login the workers accept (they were created before Citus knew them)', async () => {
+    for (const role of Object.values(ROLES)) {
+      const reached = await db.session(async (session) => {
+        await session.query(`set role ${role}`);
+        try {
+          return await session.query<{ success: boolean; result: string }>(
+            'select success, result from run_command_on_workers($$select current_user$$)',
+          );
+        } finally {
+          await session.query('reset role');
+        }
+      });
+      expect(reached, role).toEqual([
+        { success: true, result: role },
+        { success: true, result: role },
+      ]);
+    }
+  });
+
+  it('distributes every table with no manual step, keeping every row and leaving no stale copy', async () => {
+    const before = await rowCounts(db);
+    const outcome = await distribute(db, { dryRun: false, limits: DEFAULT_REFERENCE_LIMITS });
+    expect(outcome.status).toBe('distributed');
+    expect(await rowCounts(db)).toEqual(before);
+
+    // Every application table is a Citus table: tenant tables hash-distributed and co-located
+    // with organizations, platform tables reference tables; only the migrator's history stays.
+    const placement = await db.query<{ name: string; method: string | null; column: string | null; colocated: boolean }>(
+      `select c.relname::text as name, p.partmethod::text as method,
+              case when p.partmethod = 'h' then column_to_column_name(p.logicalrelid, p.partkey) end as column,
+              p.colocationid = (select colocationid from pg_dist_partition where logicalrelid = 'organizations'::regclass) as colocated
+         from pg_class c
+         left join pg_dist_partition p on p.logicalrelid = c.oid
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+        order by 1`,
+    );
+    for (const table of placement) {
+      if (table.name === 'tenantry_migrations') expect(table.method, table.name).toBeNull();
+      else if (table.column !== null) expect(table, table.name).toMatchObject({ method: 'h', colocated: true });
+      else expect(table.method, table.name).toBe('n');
+    }
+    expect(placement.find((t) => t.name === 'organizations')).toMatchObject({ method: 'h', column: 'id' });
+    expect(placement.find((t) => t.name === 'tasks')).toMatchObject({ method: 'h', column: 'organization_id' });
+    expect(placement.find((t) => t.name === 'users')).toMatchObject({ method: 'n' });
+    // Citus leaves the rows it copied in the coordinator's own table; distribute truncated them.
+    const [stale] = await db.query<{ bytes: number }>(
+      'select coalesce(sum(pg_relation_size(logicalrelid)), 0)::int as bytes from pg_dist_partition',
+    );
+    expect(stale?.bytes).toBe(0);
+  });
+
+  it('is resumable: a second run finds nothing left to do', async () => {
+    const outcome = await distribute(db, { dryRun: false, limits: DEFAULT_REFERENCE_LIMITS });
+    expect(outcome).toMatchObject({ status: 'distributed', steps: [] });
+  });
+
+  it('passes db validate (the live probe included) and db validate --citus on the cluster', async () => {
+    const report = await validateDatabase(db);
+    expect(report.findings).toEqual([]);
+    expect(report.skipped ?? []).toEqual([]);
+    expect(report.checksByRule['probe-own-rows']).toBeGreaterThan(0);
+    expect(await checkCitusReadiness(db)).toMatchObject({ ok: true, findings: [] });
+  });
+
+  it('db validate --citus names a table left plain or made a reference table, and a shard function left unprepared', async () => {
+    const exec = (script: string) => db.session((session) => session.exec(script));
+    const located = async () => (await checkCitusReadiness(db)).findings.map((f) => `${f.rule} ${f.table}`);
+    await exec(`create table widgets (organization_id uuid not null, id uuid not null, primary key (organization_id, id));
+                create function app.count_widgets() returns bigint language plpgsql stable security definer
+                  set search_path = pg_catalog as $$ begin return (select count(*) from public.widgets); end $$;
+                create policy widgets_tenant on widgets using (organization_id = app.current_organization_id() and app.count_widgets() >= 0);`);
+    try {
+      expect(await located()).toEqual(['citus-shard-function app.count_widgets()', 'citus-placement widgets']);
+      await exec(`select create_reference_table('widgets')`);
+      expect(await located()).toEqual(['citus-shard-function app.count_widgets()', 'citus-placement widgets']);
+      expect((await checkCitusReadiness(db)).findings.find((f) => f.table === 'widgets')?.message).toMatch(/^a reference table; a table with organization_id/);
+    } finally {
+      await exec('drop table widgets; drop function app.count_widgets()');
+    }
+    expect(await located()).toEqual([]);
+  });
+
+  it("db validate's probe sees a tenant's own rows go missing on the one worker that holds them", async () => {
+    const [organizationId] = organizations;
+    const [placement] = await db.query<{ shard: string; port: number }>(
+      `select s.shardid::text as shard, p.nodeport as port
+         from pg_dist_shard s join pg_dist_shard_placement p on p.shardid = s.shardid
+        where s.shardid = get_shard_id_for_distribution_column('projects', $1::uuid)`,
+      [organizationId],
+    );
+    const worker = urls.find((url) => Number(new URL(url).port) === placement?.port);
+    if (!placement || !worker || worker === urls[0]) throw new Error('the tenant has its projects shard on a worker');
+    // The shard's own policy, on that worker only: the coordinator's catalog still looks right.
+    const policy = (using: string) => `alter policy projects_tenant_select on public.projects_${placement.shard} using (${using})`;
+    await runSql(worker, [policy('organization_id = (select app.current_organization_id()) and name is null')]);
+    try {
+      const report = await validateDatabase(db);
+      // Every tenant whose projects share that shard loses them: one finding each.
+      expect(new Set(report.findings.map((f) => `${f.rule} ${f.table}`))).toEqual(new Set(['probe-own-rows projects']));
+      expect(report.findings.map((f) => f.message).join('\n')).toMatch(
+        new RegExp(`\\(its rows are on node [^)]+:${placement.port}\\), a select of its own rows sees 0 of its [1-9]\\d* row`),
+      );
+    } finally {
+      await runSql(worker, [policy('organization_id = (select app.current_organization_id())')]);
+    }
+    expect((await validateDatabase(db)).findings).toEqual([]);
+  });
+
+  it('reads, writes and audits as tenantry_app on the workers: own rows seen, one audit row with the logical name', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [owner] = await db.query<{ user_id: string }>("select user_id::text from members where organization_id = $1 and role = 'owner'", [
+      organizationId,
+    ]);
+    const context = { organizationId, userId: owner?.user_id ?? null, requestId: 'citus-audit-probe' };
+    const seen = await withTenant(db, context, async (tx) => {
+      const [tasks] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from tasks`));
+      const members = rowsOf<{ name: string }>(await tx.execute(sql`select u.name from members m join users u on u.id = m.user_id`));
+      await tx.execute(sql`update tasks set title = title || ' (checked)' where id = (select id from tasks order by id limit 1)`);
+      return { tasks: tasks?.n ?? 0, members: members.length };
+    });
+    const [expected] = await db.query<{ tasks: number; members: number }>(
+      `select (select count(*) from tasks where organization_id = $1)::int as tasks,
+              (select count(*) from members where organization_id = $1)::int as members`,
+      [organizationId],
+    );
+    expect(seen).toEqual(expected);
+    const audit = await db.query<{ resource_type: string; action: string; changed_fields: string[] }>(
+      "select resource_type, action, changed_fields from audit_logs where organization_id = $1 and request_id = 'citus-audit-probe'",
+      [organizationId],
+    );
+    expect(audit).toEqual([{ resource_type: 'tasks', action: 'update', changed_fields: ['title'] }]);
+  });
+});
+
+/** Rows per application table, read through Citus (every node's shards; Citus hides the shards themselves from pg_class). */
+async function rowCounts(db: Database): Promise<Record<string, number>> {
+  const tables = await db.query<{ name: string }>(
+    "select c.relname::text as name from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' order by 1",
+  );
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    const [row] = await db.query<{ n: number }>(`select count(*)::int as n from public.${name}`);
+    counts[name] = row?.n ?? 0;
+  }
+  return counts;
+}
+
+/** The rows of a Drizzle `execute` result (pg and PGlite both return `{ rows }`). */
+function rowsOf<Row>(result: unknown): Row[] {
+  return (result as { rows: Row[] }).rows;
+}
