@@ -1,17 +1,19 @@
 /**
  * The API against the database's own limit. The server (bench/support/server.ts: the app as
- * src/main.ts assembles it, pool of 20) runs in a child process on loopback; autocannon drives
- * two hot endpoints at fixed concurrency. pgbench then runs, at the same concurrency, the very
+ * src/main.ts assembles it, pool of 20) runs in a child process on loopback; wrk (a C client,
+ * so the load generator does not take Node's cores) drives two hot endpoints at fixed concurrency. pgbench then runs, at the same concurrency, the very
  * transaction the endpoint's service sends (BEGIN; the set_config statement; the repository's
  * SELECTs; COMMIT), recorded from the driver while an in-process app served the same request.
  * HTTP and pgbench alternate, round after round. Also counts round trips per request.
  *
- *   npx tsx bench/api-vs-db.ts [--tasks 1000000] [--connections 16] [--duration 15] [--keep]
+ * `--web-concurrency 2` serves from two processes on one port, as WEB_CONCURRENCY does in production
+ * (its default there is one per core); the default here is one process.
+ *
+ *   npx tsx bench/api-vs-db.ts [--tasks 1000000] [--connections 16] [--duration 15] [--web-concurrency 1] [--keep]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { createAuth } from '../src/auth/auth.js';
 import { generateMasterKey } from '../src/crypto/envelope.js';
 import { type Database, openDatabase } from '../src/db/connection.js';
@@ -26,6 +28,7 @@ import { log, printTable, writeResult } from './support/report.js';
 import { AUTH_SECRET, type BenchServer, type BenchUser, removeMember, signUpMember, startBenchServer } from './support/server-process.js';
 import { median, pairedRatio, round } from './support/stats.js';
 import { findTargets } from './support/targets.js';
+import { runWrk } from './support/wrk.js';
 
 const TARGET_RATIO = 0.3;
 const ROUNDS = 3;
@@ -44,23 +47,28 @@ export type EndpointResult = {
   /** Statements per request under load, counted in the server process. */
   roundTripsUnderLoad: number;
   pgbenchScript: string;
-  http: { rps: number[]; p50: number[]; p99: number[]; errors: number; non2xx: number };
+  http: { rps: number[]; p50: number[]; p99: number[]; errors: number; non2xx: number; cpuMsPerRequest: number[] };
   pgbench: { tps: number[]; p50: number[]; p99: number[]; failed: number; command: string };
-  median: { httpRps: number; httpP50: number; httpP99: number; pgbenchTps: number; pgbenchP50: number; pgbenchP99: number };
+  /** pgbench running the classic form of the same work: BEGIN; one set_config select; the work; COMMIT, one round trip each. */
+  classic: { script: string; tps: number[]; failed: number; ratio: number };
+  /** HTTP paced at half the median saturated rate. */
+  halfRate: { rate: number; p50: number; p99: number; rps: number };
+  median: { httpRps: number; httpP50: number; httpP99: number; pgbenchTps: number; pgbenchP50: number; pgbenchP99: number; cpuMsPerRequest: number };
   /** Median of per-round HTTP rps / pgbench tps. */
   ratio: number;
   /** The same transaction from Node through node-postgres alone; ratio is driver tps / pgbench tps. */
   driver: { tps: number[]; p50: number[]; ratio?: number };
 };
 
-export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'connections' | 'duration'>): Promise<{ endpoints: EndpointResult[]; withinTarget: boolean }> {
+export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'connections' | 'duration'> & Partial<Pick<BenchFlags, 'webConcurrency'>>): Promise<{ endpoints: EndpointResult[]; withinTarget: boolean }> {
   const admin = await openDatabase({ kind: 'postgres', url: dataset.url }, { maxConnections: 2 });
   let server: BenchServer | undefined;
   let user: BenchUser | undefined;
   try {
     const [target] = await findTargets(admin, ['largest']);
     if (!target) throw new Error('no target organization');
-    const running = await startBenchServer(dataset.url);
+    const processes = flags.webConcurrency ?? 1;
+    const running = await startBenchServer(dataset.url, { processes });
     server = running;
     const member = await signUpMember(running.baseUrl, dataset.url, target.organizationId);
     user = member;
@@ -83,29 +91,34 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
     for (const endpoint of endpoints) {
       const capture = recorded.get(endpoint.name);
       if (!capture) throw new Error(`nothing recorded for ${endpoint.name}`);
-      const http: EndpointResult['http'] = { rps: [], p50: [], p99: [], errors: 0, non2xx: 0 };
+      const http: EndpointResult['http'] = { rps: [], p50: [], p99: [], errors: 0, non2xx: 0, cpuMsPerRequest: [] };
+      const classic = classicScript(capture.transaction, org, member.userId);
+      const classicRun = { tps: [] as number[], failed: 0 };
       const bench: EndpointResult['pgbench'] = { tps: [], p50: [], p99: [], failed: 0, command: '' };
       const driver: EndpointResult['driver'] = { tps: [], p50: [] };
       const perRequest: number[] = [];
+      const load = { baseUrl: running.baseUrl, paths: endpoint.paths, headers: { authorization: `Bearer ${member.token}` }, connections: flags.connections, seconds: flags.duration };
       for (let r = 0; r < ROUNDS; r++) {
         const runHttp = async () => {
           const before = await running.stats();
-          const result = await autocannon({
-            url: running.baseUrl,
-            connections: flags.connections,
-            duration: flags.duration,
-            headers: { authorization: `Bearer ${member.token}` },
-            requests: endpoint.paths.map((path) => ({ method: 'GET', path })),
-          });
+          const result = await runWrk(load);
           const after = await running.stats();
-          const responses = result['2xx'] + result.non2xx;
-          http.rps.push(result['2xx'] / result.duration);
-          http.p50.push(result.latency.p50);
-          http.p99.push(result.latency.p99);
+          http.rps.push(result.rps);
+          http.p50.push(result.p50);
+          http.p99.push(result.p99);
           http.errors += result.errors;
           http.non2xx += result.non2xx;
-          if (responses > 0) perRequest.push((after.queries - before.queries) / responses);
-          log(`  ${endpoint.name} http round ${r + 1}: ${Math.round(result['2xx'] / result.duration)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+          if (result.requests > 0) {
+            perRequest.push((after.queries - before.queries) / result.requests);
+            http.cpuMsPerRequest.push((after.cpuMicros - before.cpuMicros) / 1000 / result.requests);
+          }
+          log(`  ${endpoint.name} http round ${r + 1}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${round(http.cpuMsPerRequest.at(-1) ?? Number.NaN)} ms CPU per request`);
+        };
+        const runClassic = async () => {
+          const run = await runPgbench({ url: dataset.url, scripts: [classic], clients: flags.connections, threads: 2, seconds: flags.duration, mode: 'prepared' });
+          classicRun.tps.push(run.tps);
+          classicRun.failed += run.failed;
+          log(`  ${endpoint.name} pgbench classic round ${r + 1}: ${Math.round(run.tps)} tps`);
         };
         const runDb = async () => {
           const run = await runPgbench({
@@ -130,11 +143,16 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
           log(`  ${endpoint.name} node-postgres round ${r + 1}: ${Math.round(run.tps)} tps, p50 ${round(run.p50)} ms`);
         };
         // A, B, C then C, B, A: no side always runs on a machine another just warmed.
-        const sides = [runHttp, runDb, runDriver];
+        const sides = [runHttp, runDb, runClassic, runDriver];
         for (const side of r % 2 === 0 ? sides : sides.reverse()) await side();
       }
+      const rate = Math.max(1, Math.round(median(http.rps) / 2));
+      const paced = await runWrk({ ...load, rate });
+      log(`  ${endpoint.name} http paced at ${rate} req/s: ${Math.round(paced.rps)} req/s, p50 ${paced.p50} ms, p99 ${paced.p99} ms`);
       results.push({
         endpoint: endpoint.name,
+        classic: { script: classic, tps: classicRun.tps, failed: classicRun.failed, ratio: round(pairedRatio(http.rps, classicRun.tps)) },
+        halfRate: { rate, p50: paced.p50, p99: paced.p99, rps: round(paced.rps) },
         route: endpoint.route,
         roundTrips: capture.roundTrips,
         roundTripsUnderLoad: round(median(perRequest)),
@@ -148,6 +166,7 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
           pgbenchTps: round(median(bench.tps)),
           pgbenchP50: round(median(bench.p50)),
           pgbenchP99: round(median(bench.p99)),
+          cpuMsPerRequest: round(median(http.cpuMsPerRequest)),
         },
         ratio: round(pairedRatio(http.rps, bench.tps)),
         driver: { ...driver, ratio: round(pairedRatio(driver.tps, bench.tps)) },
@@ -159,13 +178,13 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
 
     const withinTarget = results.every((row) => row.ratio >= TARGET_RATIO && row.http.errors === 0 && row.http.non2xx === 0 && row.pgbench.failed === 0);
     printTable(
-      `API vs database (${flags.connections} connections, ${flags.duration} s × ${ROUNDS} rounds each, ${target.slug}: ${target.tasks.toLocaleString('en-US')} tasks; target ratio ≥ ${TARGET_RATIO})`,
+      `API vs database (${processes} server process${processes === 1 ? '' : 'es'}, ${flags.connections} connections, ${flags.duration} s × ${ROUNDS} rounds each, ${target.slug}: ${target.tasks.toLocaleString('en-US')} tasks; target ratio ≥ ${TARGET_RATIO})`,
       [
-        ['endpoint', 'http req/s', 'http p50', 'http p99', 'pgbench tps', 'pgbench p50', 'pgbench p99', 'ratio', 'node-postgres tps', 'node-postgres/pgbench', 'round trips', 'errors'],
+        ['endpoint', 'http req/s', 'http p50', 'http p99', 'pgbench tps', 'ratio', 'classic tps', 'ratio to classic', 'node-postgres/pgbench', 'CPU ms/req', 'round trips', 'half-rate p50', 'half-rate p99', 'errors'],
         ...results.map((row) => [
-          row.endpoint, row.median.httpRps, row.median.httpP50, row.median.httpP99, row.median.pgbenchTps,
-          row.median.pgbenchP50, row.median.pgbenchP99, row.ratio, round(median(row.driver.tps)), row.driver.ratio ?? Number.NaN,
-          row.roundTripsUnderLoad, row.http.errors + row.http.non2xx + row.pgbench.failed,
+          row.endpoint, row.median.httpRps, row.median.httpP50, row.median.httpP99, row.median.pgbenchTps, row.ratio,
+          round(median(row.classic.tps)), row.classic.ratio, row.driver.ratio ?? Number.NaN, row.median.cpuMsPerRequest,
+          row.roundTripsUnderLoad, row.halfRate.p50, row.halfRate.p99, row.http.errors + row.http.non2xx + row.pgbench.failed + row.classic.failed,
         ]),
       ],
     );
@@ -181,8 +200,9 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
       dataset: { name: dataset.name, ...dataset.size },
       organization: { slug: target.slug, tasks: target.tasks, projectTasks: target.projectTasks },
       method:
-        `server child process (pool 20, LOG_LEVEL info to /dev/null) on loopback; autocannon in the parent; ` +
+        `server child process (${processes} process(es), pool 20 each, LOG_LEVEL info to /dev/null) on loopback; wrk -t 2 driving it; ` +
         `${PGBENCH} -M prepared -j 2 with the recorded service transaction; node-postgres sending it from Node (prepared); sides alternate per round`,
+      serverProcesses: processes,
       connections: flags.connections,
       durationSeconds: flags.duration,
       rounds: ROUNDS,
@@ -202,17 +222,28 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
 
 /**
  * The HTTP stack alone: GET /health does no database work and reads no session, so its rate
- * is what Node, Hono and autocannon manage on this machine before any query is sent.
+ * is what Node, Hono and wrk manage on this machine before any query is sent.
  */
 async function httpFloor(baseUrl: string, flags: Pick<BenchFlags, 'connections' | 'duration'>): Promise<{ rps: number; p50: number; rounds: number[] }> {
   const rounds: number[] = [];
   const p50s: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const result = await autocannon({ url: `${baseUrl}/health`, connections: flags.connections, duration: flags.duration });
-    rounds.push(result['2xx'] / result.duration);
-    p50s.push(result.latency.p50);
+    const result = await runWrk({ baseUrl, paths: ['/health'], connections: flags.connections, seconds: flags.duration });
+    rounds.push(result.rps);
+    p50s.push(result.p50);
   }
   return { rps: round(median(rounds)), p50: median(p50s), rounds };
+}
+
+/**
+ * The classic way to send the same work, as Tenantry did before it pipelined (issue 15):
+ * BEGIN; the context in one set_config select; the work's statements (not the membership check,
+ * which ran before the transaction); COMMIT, each its own round trip.
+ */
+function classicScript(transaction: SentQuery[], organizationId: string, userId: string): string {
+  const work = transaction.filter(({ text }) => !/^\s*(begin|commit|set)\b/i.test(text) && !/^select "role" from "members"/.test(text));
+  const context = `select set_config('role', 'tenantry_app', true), set_config('app.organization_id', '${organizationId}', true), set_config('app.user_id', '${userId}', true)`;
+  return pgbenchScript([{ text: 'begin', values: [] }, { text: context, values: [] }, ...work.map(({ text, values }) => ({ text, values })), { text: 'commit', values: [] }]);
 }
 
 type Capture = { roundTrips: RoundTrip[]; scripts: string[]; transaction: SentQuery[] };

@@ -27,6 +27,8 @@ export type BenchFlags = {
   keep: boolean;
   /** Which benchmarks run.ts runs. */
   only: string[];
+  /** Server processes behind the API benchmarks' port, as WEB_CONCURRENCY sets them (default 1). */
+  webConcurrency: number;
 };
 
 const DEFAULTS = {
@@ -60,6 +62,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
       'embedded-tasks': { type: 'string' },
       keep: { type: 'boolean', default: false },
       only: { type: 'string' },
+      'web-concurrency': { type: 'string' },
     },
     strict: true,
   });
@@ -78,6 +81,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
     embeddedTasks: values['embedded-tasks'] === undefined ? DEFAULTS.embeddedTasks : whole('--embedded-tasks', values['embedded-tasks']),
     keep: values.keep,
     only: values.only === undefined ? [] : values.only.split(',').map((name) => name.trim()).filter(Boolean),
+    webConcurrency: values['web-concurrency'] === undefined ? 1 : whole('--web-concurrency', values['web-concurrency']),
   };
 }
 

@@ -8,9 +8,12 @@ import { type ScaleSummary, seedScale } from '../../src/seed/scale/seed-scale.js
  * Benchmark databases: `tenantry_bench_*` on the server BENCH_PG_URL names (default: the local
  * superuser), never a database the tests or anyone else use. A dataset is the scale seed at
  * one size; it is reused when a database of that name already holds exactly that seed, because
- * a million tasks take minutes to load.
+ * a million tasks take minutes to load. BENCH_DATASET_TAG (lower-case letters and digits) puts
+ * a tag in the name (`tenantry_bench_<tag>_o…`), so that people sharing a server, each with
+ * their own migrations, never migrate each other's kept dataset.
  */
 export const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATASET_TAG = process.env.BENCH_DATASET_TAG ? `${process.env.BENCH_DATASET_TAG}_` : '';
 
 /** The PRNG seed every dataset uses, so the same size gives the same rows. */
 export const DATASET_SEED = 1;
@@ -34,7 +37,7 @@ export function databaseUrl(name: string): string {
 }
 
 export function datasetName(size: DatasetSize): string {
-  return `tenantry_bench_o${size.organizations}_t${size.tasks}`;
+  return `tenantry_bench_${DATASET_TAG}o${size.organizations}_t${size.tasks}`;
 }
 
 /** `--sizes 100000,1000000` → datasets of a thousand tasks per organization on average (at least one organization). */

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { SentQuery } from './query-counter.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -84,9 +85,19 @@ function readLatencies(dir: string): number[] {
 /**
  * The statements of one recorded transaction as a pgbench script: each on one line, with its
  * parameters written in as literals (pgbench -M prepared then prepares them once per client).
+ * Statements the application sent as one pipeline go between \startpipeline and \endpipeline,
+ * so pgbench too sends them in one round trip.
  */
 export function pgbenchScript(statements: SentQuery[]): string {
-  return `${statements.map((statement) => `${inlineParameters(statement.text, statement.values)};`).join('\n')}\n`;
+  const lines: string[] = [];
+  statements.forEach((statement, index) => {
+    const previous = statements[index - 1]?.pipeline;
+    if (statement.pipeline !== previous && previous !== undefined) lines.push('\\endpipeline');
+    if (statement.pipeline !== previous && statement.pipeline !== undefined) lines.push('\\startpipeline');
+    lines.push(`${inlineParameters(statement.text, statement.values)};`);
+  });
+  if (statements.at(-1)?.pipeline !== undefined) lines.push('\\endpipeline');
+  return `${lines.join('\n')}\n`;
 }
 
 function inlineParameters(text: string, values: unknown[]): string {
@@ -96,12 +107,17 @@ function inlineParameters(text: string, values: unknown[]): string {
   return oneLine.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
 }
 
+/** node-postgres's own serializer of parameter values, which its types leave out. */
+const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
+
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return quote(value.toISOString());
   if (typeof value === 'string') return quote(value);
+  // Lists (`= any($n)` in the task list) as PostgreSQL array literals, the way node-postgres sends them.
+  if (Array.isArray(value)) return quote(String(prepareValue(value)));
   return quote(JSON.stringify(value));
 }
 

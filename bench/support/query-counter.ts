@@ -1,7 +1,10 @@
 import pg from 'pg';
 
-/** One statement a node-postgres client sent: its text and parameters. */
-export type SentQuery = { text: string; values: unknown[] };
+/**
+ * One statement a node-postgres client sent: its text and parameters, and for the statements of
+ * a pipeline (src/db/pipeline.ts, one round trip) the number of that round trip.
+ */
+export type SentQuery = { text: string; values: unknown[]; pipeline?: number };
 
 type QueryMethod = (...args: unknown[]) => unknown;
 
@@ -23,7 +26,7 @@ export function installQueryCounter(): void {
   const original = prototype.query;
   prototype.query = function countedQuery(this: unknown, ...args: unknown[]): unknown {
     count++;
-    if (recording) recording.push(describe(args));
+    if (recording) recording.push(...describe(args, count));
     return Reflect.apply(original, this, args);
   };
 }
@@ -45,13 +48,15 @@ export async function recordQueries(work: () => Promise<unknown>): Promise<SentQ
   return sent;
 }
 
-function describe(args: unknown[]): SentQuery {
+function describe(args: unknown[], roundTrip: number): SentQuery[] {
   const [first, second] = args;
-  if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
+  if (typeof first === 'string') return [{ text: first, values: Array.isArray(second) ? second : [] }];
   if (typeof first === 'object' && first !== null) {
+    const statements: unknown = Reflect.get(first, 'statements');
+    if (Array.isArray(statements)) return (statements as SentQuery[]).map(({ text, values }) => ({ text, values, pipeline: roundTrip }));
     const text: unknown = Reflect.get(first, 'text');
     const values: unknown = Reflect.get(first, 'values');
-    return { text: typeof text === 'string' ? text : '(unknown)', values: Array.isArray(values) ? values : Array.isArray(second) ? second : [] };
+    return [{ text: typeof text === 'string' ? text : '(unknown)', values: Array.isArray(values) ? values : Array.isArray(second) ? second : [] }];
   }
-  return { text: '(unknown)', values: [] };
+  return [{ text: '(unknown)', values: [] }];
 }

@@ -23,11 +23,12 @@ export const AUTH_SECRET = randomBytes(32).toString('hex');
 /**
  * Starts bench/support/server.ts as a child process on loopback and waits until it listens.
  * `nodeArgs` go to node itself, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to see where the time goes.
+ * `processes` above 1 serves from that many forked processes on one port, as WEB_CONCURRENCY does.
  */
-export async function startBenchServer(databaseUrl: string, options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<BenchServer> {
+export async function startBenchServer(databaseUrl: string, options: { env?: Record<string, string>; nodeArgs?: string[]; processes?: number } = {}): Promise<BenchServer> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', join(here, 'server.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_AUTH_SECRET: AUTH_SECRET, NODE_ENV: 'production', ...options.env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_AUTH_SECRET: AUTH_SECRET, NODE_ENV: 'production', BENCH_WEB_CONCURRENCY: String(options.processes ?? 1), ...options.env },
     // Access logs go nowhere, cheaply; errors still reach our stderr.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
