@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 240_000,
     pool: 'forks',
     fileParallelism: false,
+    // expect.poll gives up after 1 s by default; a loaded machine needs as long as a locator.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });
