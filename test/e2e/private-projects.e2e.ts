@@ -99,6 +99,15 @@ describe('private projects', () => {
       comment: viewer.getByRole('textbox', { name: 'Comment', exact: true }),
     };
     for (const [name, control] of Object.entries(controls)) expect(await control.count(), name).toBe(0);
+    // The project list offers her Archive on projects she writes to, and not on this one.
+    await viewer.goto(`${e2e.baseUrl}/acme/projects`);
+    const projectList = viewer.getByRole('list', { name: 'Projects' });
+    await projectList.getByRole('button', { name: /^Archive / }).first().waitFor();
+    await viewer.waitForLoadState('networkidle');
+    const readout = projectList.getByRole('listitem').filter({ hasText: `Readout ${stamp}` });
+    await readout.getByRole('link', { name: `Readout ${stamp}`, exact: true }).waitFor();
+    expect(await readout.getByRole('button', { name: /archive/i }).count()).toBe(0);
+
     await viewer.goto(`${e2e.baseUrl}/acme/projects/${key}/settings`);
     await viewer.getByRole('heading', { level: 2, name: 'Details' }).waitFor();
     expect(await viewer.getByRole('button', { name: 'Save project' }).count()).toBe(0);
