@@ -30,4 +30,21 @@ export const ImportTasksResult = z
   })
   .openapi('ImportTasksResult');
 
+/** Where the columns of a file would go, asked before its rows are checked (a dry run that finds problems reports no columns). */
+export const ImportColumnsBody = z
+  .strictObject({
+    /** The file's header line, as the client parsed it. */
+    headers: z.array(z.string().max(200)).min(1).max(200),
+    mapping: ImportTasksBody.shape.mapping,
+  })
+  .openapi('ImportColumns');
+
+export const ImportColumnsResult = z
+  .object({
+    /** Each header and the field the import would send it to (`ignore` when none). */
+    columns: z.record(z.string(), z.enum(IMPORT_FIELDS)),
+  })
+  .openapi('ImportColumnsResult');
+
 export type ImportTasksInput = z.infer<typeof ImportTasksBody>;
+export type ImportColumnsInput = z.infer<typeof ImportColumnsBody>;

@@ -6,7 +6,7 @@ import { CreateTaskBody, type CreateTaskInput } from '../tasks/schemas.js';
 import { bulkCreateTasks } from '../tasks/service.js';
 import { DEFAULT_COLUMNS, type ImportField, dateOf, priorityOf, statusOf, typeOf } from './columns.js';
 import * as repository from './repository.js';
-import { type ImportTasksInput, MAX_IMPORT_ROWS } from './schemas.js';
+import { type ImportColumnsInput, type ImportTasksInput, MAX_IMPORT_ROWS } from './schemas.js';
 
 type Problem = { path: string; message: string };
 const SHOWN = 50;
@@ -21,6 +21,31 @@ function readCsv(csv: string): string[][] {
   } catch (error) {
     throw invalid('the CSV cannot be read: nothing was written', [{ path: 'csv', message: error instanceof Error ? error.message : String(error) }]);
   }
+}
+
+type Mapping = ImportTasksInput['mapping'];
+
+/** Each header's field: the mapping's choice, else Jira's or Linear's header, else ignored. */
+function fieldsOf(headers: string[], mapping: Mapping): ImportField[] {
+  return headers.map((header): ImportField => mapping?.[header] ?? DEFAULT_COLUMNS[header.toLowerCase()] ?? 'ignore');
+}
+
+const columnsOf = (headers: string[], fields: ImportField[]) => Object.fromEntries(headers.map((header, i) => [header, fields[i] ?? 'ignore']));
+
+/** Those allowed to import into the project; another tenant's (or a hidden private) project is 404. */
+async function requireImporter(call: ServiceCall, projectId: string) {
+  requirePermission(call, 'work:write');
+  await inTenant(call, (tx) => requireProjectAccess(tx, call.scope, projectId, 'write'));
+}
+
+/**
+ * Where an import would send each column, from the header line alone: the web app shows it
+ * before and whatever the dry run finds, so a refused first check still shows Jira's Summary as
+ * the title, and a re-check sends that placement instead of a guess.
+ */
+export async function placeImportColumns(call: ServiceCall, projectId: string, input: ImportColumnsInput) {
+  await requireImporter(call, projectId);
+  return { columns: columnsOf(input.headers, fieldsOf(input.headers, input.mapping)) };
 }
 
 /** One row's fields; a value our words do not cover is a problem named by row and column. */
@@ -59,14 +84,13 @@ function taskOf(row: string[], fields: ImportField[], headers: string[], rowNumb
  * transaction. A dry run checks the same and writes nothing.
  */
 export async function importTasks(call: ServiceCall, projectId: string, input: ImportTasksInput) {
-  requirePermission(call, 'work:write');
   const { organizationId } = call.scope;
   // Another tenant's (or a hidden private) project is 404 whatever the CSV holds, exactly like a
   // missing one; a project viewer's import is 403, dry run or not.
-  await inTenant(call, (tx) => requireProjectAccess(tx, call.scope, projectId, 'write'));
+  await requireImporter(call, projectId);
   const [headers = [], ...rows] = readCsv(input.csv);
-  const fields = headers.map((header): ImportField => input.mapping?.[header] ?? DEFAULT_COLUMNS[header.toLowerCase()] ?? 'ignore');
-  const columns = Object.fromEntries(headers.map((header, i) => [header, fields[i] ?? 'ignore']));
+  const fields = fieldsOf(headers, input.mapping);
+  const columns = columnsOf(headers, fields);
   if (!fields.includes('title')) {
     throw invalid('no column holds the title: map one to "title" (Jira calls it Summary, Linear Title)', [{ path: 'mapping', message: 'no title column' }]);
   }

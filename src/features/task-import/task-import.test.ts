@@ -75,6 +75,17 @@ describe('CSV import of tasks', () => {
     expect(await taskRows()).toEqual(before);
   });
 
+  it('places the columns of a header line whatever the rows hold, for the screen to show before a dry run', async () => {
+    const path = `/api/v1/orgs/${h.tenantA.organizationId}/projects/${projectId}/tasks/import/columns`;
+    const headers = ['Issue key', 'Summary', 'Issue Type', 'Status', 'Notes'];
+    const placed = await h.request(h.tenantA.actors.member, 'POST', path, { headers, mapping: { Notes: 'description', Status: 'ignore' } });
+    expect(placed.status).toBe(200);
+    expect(await placed.json()).toEqual({ columns: { 'Issue key': 'ignore', Summary: 'title', 'Issue Type': 'type', Status: 'ignore', Notes: 'description' } });
+    expect((await h.request(h.tenantA.actors.viewer, 'POST', path, { headers })).status).toBe(403);
+    const outsider = await h.request(h.tenantB.actors.owner, 'POST', path.replace(h.tenantA.organizationId, h.tenantB.organizationId), { headers });
+    expect(outsider.status).toBe(404);
+  });
+
   it('is all or nothing when the plan limit refuses part of it', async () => {
     const before = await taskRows();
     const [plan] = await h.test.db.query<{ max_tasks: number | null }>(`select max_tasks from subscription_plans where code = 'free'`);

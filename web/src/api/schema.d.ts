@@ -663,6 +663,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/projects/{projectId}/tasks/import/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Where an import would send each column of a header line (Jira's and Linear's headers, or a mapping); checks no rows, writes nothing */
+        post: operations["placeImportColumns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/projects/{projectId}/tasks": {
         parameters: {
             query?: never;
@@ -3378,6 +3395,17 @@ export interface components {
             };
             /** @default false */
             dryRun: boolean;
+        };
+        ImportColumnsResult: {
+            columns: {
+                [key: string]: "title" | "description" | "status" | "priority" | "type" | "storyPoints" | "dueDate" | "assignee" | "ignore";
+            };
+        };
+        ImportColumns: {
+            headers: string[];
+            mapping?: {
+                [key: string]: "title" | "description" | "status" | "priority" | "type" | "storyPoints" | "dueDate" | "assignee" | "ignore";
+            };
         };
         TaskPage: {
             items: components["schemas"]["Task"][];
@@ -8557,6 +8585,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportTasksResult"];
+                };
+            };
+            /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payment_required`: the subscription is past due or canceled, so writes that count against a plan limit wait for payment (reads go on) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, plan limit or plan features do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with an existing resource; a unique value names its field in `details` (`[{ path }]`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was not sent as application/json (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    placeImportColumns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Organization id, or the organization's slug */
+                orgId: string;
+                /** @description Project id */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportColumns"];
+            };
+        };
+        responses: {
+            /** @description Each header and its field */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportColumnsResult"];
                 };
             };
             /** @description Invalid input, nothing was written: `validation_failed` names the fields in `details`; `invalid_json` is a body that is not JSON */

@@ -19,6 +19,14 @@ export const FIELD_LABEL: Record<ImportField, string> = {
   ignore: 'Ignore',
 };
 
+/** Where the server would send each column of a header line, known even when the dry run finds problems. */
+export function useImportColumns(orgId: string, projectId: string) {
+  return useMutation({
+    mutationFn: async (headers: string[]) =>
+      unwrap(api.POST('/api/v1/orgs/{orgId}/projects/{projectId}/tasks/import/columns', { params: { path: { orgId, projectId } }, body: { headers } })),
+  });
+}
+
 /** One call of the import, a dry run or the real one (the body says which). */
 export function useTaskImport(orgId: string, projectId: string) {
   const client = useQueryClient();

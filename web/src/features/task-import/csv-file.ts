@@ -1,6 +1,4 @@
 import { parse } from 'csv-parse/browser/esm/sync';
-import { FIELD_LABEL, IMPORT_FIELDS, type ImportField, type Mapping } from './api';
-
 export type CsvFile = { name: string; text: string; headers: string[] };
 
 /** The file's text and its header line, read in the browser; a file that is no CSV throws. */
@@ -10,19 +8,6 @@ export async function readCsvFile(file: File): Promise<CsvFile> {
   const [headers = []] = records;
   if (headers.length === 0) throw new Error(`${file.name} is empty.`);
   return { name: file.name, text, headers };
-}
-
-/**
- * A first guess for headers the server did not place: one named like a field (its key or its
- * label, any case) goes to it, anything else is ignored until the user says otherwise.
- */
-export function mappingByName(headers: string[]): Mapping {
-  const byName = new Map<string, ImportField>();
-  for (const field of IMPORT_FIELDS) {
-    byName.set(field.toLowerCase(), field);
-    byName.set(FIELD_LABEL[field].toLowerCase(), field);
-  }
-  return Object.fromEntries(headers.map((header) => [header, byName.get(header.toLowerCase()) ?? 'ignore']));
 }
 
 type Problem = { path: string; message: string };

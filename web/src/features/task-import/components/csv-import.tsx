@@ -3,8 +3,8 @@ import { useId, useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { ErrorText } from '../../../components/feedback';
 import { taskPath } from '../../../lib/task-vocabulary';
-import { FIELD_LABEL, IMPORT_FIELDS, type ImportField, type ImportResult, type Mapping, useTaskImport } from '../api';
-import { type CsvFile, mappingByName, problemInWords, problemsOf, readCsvFile } from '../csv-file';
+import { FIELD_LABEL, IMPORT_FIELDS, type ImportField, type ImportResult, type Mapping, useImportColumns, useTaskImport } from '../api';
+import { type CsvFile, problemInWords, problemsOf, readCsvFile } from '../csv-file';
 import { ImportPreview } from './import-preview';
 
 type Props = { orgId: string; orgSlug: string; projectId: string; projectKey: string };
@@ -20,6 +20,7 @@ export function CsvImport({ orgId, orgSlug, projectId, projectKey }: Props) {
   const [readError, setReadError] = useState<string | null>(null);
   const [mapping, setMapping] = useState<Mapping>({});
   const [checked, setChecked] = useState<ImportResult | null>(null);
+  const placing = useImportColumns(orgId, projectId);
   const dryRun = useTaskImport(orgId, projectId);
   const importing = useTaskImport(orgId, projectId);
 
@@ -36,13 +37,17 @@ export function CsvImport({ orgId, orgSlug, projectId, projectKey }: Props) {
     setFile(null);
     setReadError(null);
     setChecked(null);
+    setMapping({});
+    placing.reset();
     dryRun.reset();
     importing.reset();
     if (!chosen) return;
     try {
       const csv = await readCsvFile(chosen);
       setFile(csv);
-      setMapping(mappingByName(csv.headers));
+      // The server's placement comes from the header line alone, so the selects show it even
+      // when the dry run finds problems, and a re-check sends it rather than a guess.
+      placing.mutate(csv.headers, { onSuccess: (result) => setMapping(result.columns) });
       check(csv, undefined);
     } catch (error) {
       setReadError(`${chosen.name} cannot be read as CSV: ${error instanceof Error ? error.message : String(error)}`);
@@ -56,7 +61,7 @@ export function CsvImport({ orgId, orgSlug, projectId, projectKey }: Props) {
   };
 
   // While a request is out the file and the mapping stay as sent, so its answer is for what is shown.
-  const busy = dryRun.isPending || importing.isPending;
+  const busy = placing.isPending || dryRun.isPending || importing.isPending;
   if (importing.data) return <Imported result={importing.data} orgSlug={orgSlug} projectKey={projectKey} onAgain={() => void choose(undefined)} />;
   return (
     <div className="csv-import">
@@ -97,6 +102,7 @@ export function CsvImport({ orgId, orgSlug, projectId, projectKey }: Props) {
               ))}
             </tbody>
           </table>
+          <ErrorText error={placing.error} />
           <p>
             <button type="button" onClick={() => check(file, mapping)} disabled={busy}>
               {dryRun.isPending ? 'Checking…' : 'Check the file (dry run)'}
