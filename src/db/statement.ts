@@ -1,5 +1,6 @@
-import { Column, SQL, fillPlaceholders, is } from 'drizzle-orm';
-import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { Column, SQL, fillPlaceholders, is, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { PgDialect, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { PipelineResult, PipelineStatement } from './pipeline.js';
 
 /**
@@ -43,10 +44,37 @@ export function selectStatement<TValues extends Record<string, unknown>, TRow = 
   };
 }
 
-/** A statement that returns no rows the caller reads (a write), built once. */
-export function plainStatement<TValues extends Record<string, unknown>>(query: { toSQL(): { sql: string; params: unknown[] } }) {
-  const { sql: text, params } = query.toSQL();
+/** Inserts and updates built once like `build`'s selects: a builder with no connection, for `toSQL` only. */
+export const buildWrite = drizzle.mock();
+
+const dialect = new PgDialect();
+
+/** A statement whose rows the caller does not read (a write, a check, a lock), built once. */
+export function plainStatement<TValues extends Record<string, unknown>>(query: { toSQL(): { sql: string; params: unknown[] } } | SQL) {
+  const { sql: text, params } = is(query, SQL) ? dialect.sqlToQuery(query) : query.toSQL();
   return { text, bind: (values: TValues): PipelineStatement => ({ text, values: fillPlaceholders(params, values) }) };
+}
+
+/**
+ * A selection (the shape `selectStatement` reads) as one `json_build_object`, keys in the same
+ * order, with the values `serialize` would give the row: timestamps as JavaScript's ISO text
+ * (UTC, milliseconds), a nested group null when all its values are. For a body the database
+ * writes itself, such as a webhook delivery queued in the same statement as the change.
+ */
+export function jsonObjectOf(fields: Record<string, unknown>): SQL {
+  const entries = Object.entries(fields).map(([name, field]) => {
+    if (decoderOf(field)) return sql`${name}::text, ${jsonValue(field)}`;
+    const nested = Object.values(field as Record<string, unknown>);
+    return sql`${name}::text, case when num_nonnulls(${sql.join(nested.map((value) => sql`${value}`), sql`, `)}) = 0 then null else ${jsonObjectOf(field as Record<string, unknown>)} end`;
+  });
+  return sql`json_build_object(${sql.join(entries, sql`, `)})`;
+}
+
+function jsonValue(field: unknown): SQL {
+  if (is(field, Column) && field.getSQLType() === 'timestamp with time zone') {
+    return sql`to_char(${field} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+  return sql`${field}`;
 }
 
 function leavesOf(fields: Record<string, unknown>): Leaf[] {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { liveEvents } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
@@ -14,16 +14,21 @@ export const LIVE_CHANNEL = 'tenantry_live_events';
  * transaction: PostgreSQL delivers the NOTIFY only if that transaction commits.
  */
 export async function insertAndNotify(tx: Tx, organizationId: string, events: (LiveEventInput & { eventId: string })[]): Promise<void> {
-  await tx.execute(sql`
+  await tx.execute(insertAndNotifySql(organizationId, JSON.stringify(events)));
+}
+
+/** `insertAndNotify`'s statement, with the events as JSON text (a placeholder in a statement built once). */
+export function insertAndNotifySql(organizationId: string | Placeholder, eventsJson: string | Placeholder): SQL {
+  return sql`
     with kept as (
       insert into live_events (organization_id, id, kind, project_id, resource_id)
       select ${organizationId}::uuid, e."eventId", e.kind, e."projectId", e.id
-        from json_to_recordset(${JSON.stringify(events)}::json) as e("eventId" uuid, kind text, "projectId" uuid, id uuid)
+        from json_to_recordset(${eventsJson}::json) as e("eventId" uuid, kind text, "projectId" uuid, id uuid)
       returning id, kind, project_id, resource_id
     )
     select pg_notify(${LIVE_CHANNEL}, json_build_object(
              'eventId', id, 'kind', kind, 'organizationId', ${organizationId}::uuid, 'projectId', project_id, 'id', resource_id)::text)
-      from kept order by id`);
+      from kept order by id`;
 }
 
 /** The organization's events after `afterEventId`, oldest first. */

@@ -38,7 +38,12 @@ export async function publishLiveEvents(
   events: { kind: LiveEventKind; projectId: string | null; id: string }[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await repository.insertAndNotify(tx, organizationId, events.map((event) => ({ ...event, eventId: uuidv7() })));
+  await repository.insertAndNotify(tx, organizationId, withEventIds(events));
+}
+
+/** Each event with its own id, time-ordered, which a resume (Last-Event-ID) counts from. */
+export function withEventIds(events: { kind: LiveEventKind; projectId: string | null; id: string }[]) {
+  return events.map((event) => ({ ...event, eventId: uuidv7() }));
 }
 
 /** What the caller's organization published after `afterEventId` (a Last-Event-ID), oldest first. */

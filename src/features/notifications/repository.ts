@@ -4,6 +4,7 @@ import { notificationPreferences, notifications, projects, taskWatchers, tasks, 
 import type { NotificationChannel, NotificationType } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { rowsOf } from '../../db/rows.js';
+import { buildWrite, plainStatement } from '../../db/statement.js';
 
 /** What one event is about; every id is optional but the type. */
 export type NotificationSubject = {
@@ -88,6 +89,14 @@ function parseTextArray(value: string[] | string | undefined): string[] {
 
 /** Both drivers answer `execute` with `{ rows }`. */
 /** Watching that comes with taking part: never overrides an "unwatch" made by hand. */
+/** `watchAutomatically` for one pair, as a statement for a one-trip write (its values are placeholders). */
+export const watchStatement = plainStatement<{ organizationId: string; taskId: string; userId: string }>(
+  buildWrite
+    .insert(taskWatchers)
+    .values({ organizationId: sql.placeholder('organizationId'), taskId: sql.placeholder('taskId'), userId: sql.placeholder('userId') })
+    .onConflictDoNothing({ target: [taskWatchers.organizationId, taskWatchers.taskId, taskWatchers.userId] }),
+);
+
 export async function watchAutomatically(tx: Tx, organizationId: string, pairs: { taskId: string; userId: string }[]): Promise<void> {
   if (pairs.length === 0) return;
   await tx

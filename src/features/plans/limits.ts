@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { assertInGoodStanding } from './standing.js';
@@ -13,9 +13,14 @@ type Row = Record<string, unknown>;
 /** Every resource a plan meters, in the order `lockAllLimits` takes their locks. */
 const METERED = ['members', 'projects', 'tasks', 'storage'] as const;
 
-/** The transaction lock that queues creators of one resource of one organization. */
+/** The key of the transaction lock that queues creators of one resource of one organization. */
+export const limitLockKey = (organizationId: string, resource: (typeof METERED)[number]) => `limit:${resource}:${organizationId}`;
+
+/** Takes the lock of `limitLockKey` (a statement, so that a one-trip write can send it too). */
+export const takeLimitLock = (key: string | Placeholder): SQL => sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+
 export async function lockLimit(tx: Tx, organizationId: string, resource: (typeof METERED)[number]): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`limit:${resource}:${organizationId}`}, 0))`);
+  await tx.execute(takeLimitLock(limitLockKey(organizationId, resource)));
 }
 
 /**
@@ -36,21 +41,7 @@ export async function lockAllLimits(tx: Tx, organizationId: string): Promise<voi
 export async function assertWithinLimit(tx: Tx, organizationId: string, resource: LimitedResource, adding = 1): Promise<void> {
   await lockLimit(tx, organizationId, resource);
   await assertInGoodStanding(tx, organizationId);
-  // A fixed column name from the map above, never user input.
-  const limitColumn = sql.raw(LIMIT_COLUMN[resource]);
-  const [plan] = rowsOf<Row>(
-    await tx.execute(sql`
-      select p.${limitColumn} as "limit"
-        from subscription_plans p
-        left join subscriptions s
-          on s.plan_id = p.id and s.organization_id = ${organizationId}
-         and s.status in ('trialing', 'active', 'past_due')
-       where s.id is not null or (p.code = 'free' and not exists (
-               select from subscriptions x where x.organization_id = ${organizationId}
-                  and x.status in ('trialing', 'active', 'past_due')))
-       order by s.id is null
-       limit 1`),
-  );
+  const [plan] = rowsOf<Row>(await tx.execute(planLimit(resource, organizationId)));
   const limit = plan?.limit === null || plan?.limit === undefined ? null : Number(plan.limit);
   if (limit === null) return;
   const [used] = rowsOf<Row>(await tx.execute(countQuery(resource, organizationId)));
@@ -60,7 +51,34 @@ export async function assertWithinLimit(tx: Tx, organizationId: string, resource
   }
 }
 
-function countQuery(resource: LimitedResource, organizationId: string) {
+/**
+ * `assertWithinLimit`'s condition (after the standing, which is asked apart) as SQL, for a
+ * check sent with the write; the caller takes the limit's lock first, in the same transaction.
+ * Nothing is counted when the plan has no limit.
+ */
+export function withinLimit(resource: LimitedResource, organizationId: string | Placeholder, adding: number | Placeholder): SQL {
+  const limit = planLimit(resource, organizationId);
+  return sql`(case when (${limit}) is null then true else (${countQuery(resource, organizationId)}) + ${adding}::int <= (${limit}) end)`;
+}
+
+/** The plan's cap on `resource` for the organization (a row with a NULL limit when unlimited). */
+function planLimit(resource: LimitedResource, organizationId: string | Placeholder): SQL {
+  // A fixed column name from the map above, never user input.
+  const limitColumn = sql.raw(LIMIT_COLUMN[resource]);
+  return sql`
+      select p.${limitColumn} as "limit"
+        from subscription_plans p
+        left join subscriptions s
+          on s.plan_id = p.id and s.organization_id = ${organizationId}
+         and s.status in ('trialing', 'active', 'past_due')
+       where s.id is not null or (p.code = 'free' and not exists (
+               select from subscriptions x where x.organization_id = ${organizationId}
+                  and x.status in ('trialing', 'active', 'past_due')))
+       order by s.id is null
+       limit 1`;
+}
+
+function countQuery(resource: LimitedResource, organizationId: string | Placeholder) {
   switch (resource) {
     case 'members':
       return sql`select count(*) as count from members where organization_id = ${organizationId}`;

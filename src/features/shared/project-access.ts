@@ -1,5 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { can } from '../../auth/permissions.js';
+import { type Placeholder, type SQL, and, eq, isNull, sql } from 'drizzle-orm';
+import { ROLE_ORDER, type Role, can } from '../../auth/permissions.js';
 import { comments, documents, epics, gaps, projectAssets, projectMembers, projects, sprints, tasks } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
@@ -47,6 +47,34 @@ export async function requireProjectAccess(tx: Tx, scope: TenantScope, projectId
     throw new TenantryError('forbidden', "only admins and the project's leads may manage it");
   }
   return row;
+}
+
+/** The project roles `requireProjectAccess` refuses for each need short of `manage`. */
+const REFUSED_PROJECT_ROLES = { read: [], comment: ['viewer'], write: ['viewer', 'stakeholder'] } satisfies Record<Exclude<ProjectNeed, 'manage'>, string[]>;
+
+/** The organization roles that see every project (`seesEveryProject`). */
+const SEE_EVERY_PROJECT: Role[] = ROLE_ORDER.filter((role) => seesEveryProject({ role }));
+
+/**
+ * `requireProjectAccess`'s rule as one SQL condition, for a check sent in the same round trip
+ * as the write it guards: true when the project is live and `role` (the caller's organization
+ * role, as SQL) may `need` it. It only answers yes or no; the reason (404 or 403) is left to
+ * `requireProjectAccess`, which the caller runs when the answer is no.
+ */
+export function projectAccessSql(
+  ids: { organizationId: string | Placeholder; projectId: string | Placeholder; userId: string | Placeholder },
+  role: SQL,
+  need: Exclude<ProjectNeed, 'manage'>,
+): SQL {
+  const refused = sql.param(REFUSED_PROJECT_ROLES[need]);
+  return sql`exists (
+    select from ${projects}
+      left join ${projectMembers} on ${projectMembers.organizationId} = ${projects.organizationId}
+       and ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${ids.userId}
+     where ${projects.organizationId} = ${ids.organizationId} and ${projects.id} = ${ids.projectId} and ${projects.deletedAt} is null
+       and (${role} = any(${sql.param(SEE_EVERY_PROJECT)}::text[])
+            or ((${projects.visibility} <> 'private' or ${projectMembers.role} is not null)
+                and not coalesce(${projectMembers.role} = any(${refused}::text[]), false))))`;
 }
 
 /** The tables whose rows belong to one project, by what the API calls them. */

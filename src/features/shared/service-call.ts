@@ -1,4 +1,4 @@
-import { memberRoleStatement, roleFrom } from '../../auth/membership.js';
+import { memberRole, memberRoleStatement, roleFrom } from '../../auth/membership.js';
 import { type Permission, type Role, can } from '../../auth/permissions.js';
 import type { Database } from '../../db/connection.js';
 import type { PipelineResult, PipelineStatement } from '../../db/pipeline.js';
@@ -36,6 +36,13 @@ export async function inTenantOnce(call: ClaimedCall, permission: Permission, st
   if (!role) throw new TenantryError('not_found', 'organization not found');
   requireRole(role, permission);
   return results;
+}
+
+/** The claimed call with its membership checked apart (one statement), for work that runs the ordinary way. */
+export async function scopedCall(call: ClaimedCall): Promise<ServiceCall> {
+  const role = await memberRole(call.db, call.claim.organizationId, call.claim.userId);
+  if (!role) throw new TenantryError('not_found', 'organization not found');
+  return { db: call.db, scope: { ...call.claim, role }, requestId: call.requestId };
 }
 
 /** Runs `work` in the caller's tenant transaction, with the actor and request id for the audit trail. */

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { epics, members, projects, sprints, tasks, users } from '../../db/schema/index.js';
 import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
 import type { PipelineResult } from '../../db/pipeline.js';
-import { type SelectStatement, build, selectStatement } from '../../db/statement.js';
+import { type SelectStatement, build, buildWrite, jsonObjectOf, plainStatement, selectStatement } from '../../db/statement.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas.js';
 import { type TaskCursor, type TaskOrder, afterCursor, orderBy } from './sort.js';
@@ -251,6 +251,37 @@ export function listTasksStatement(organizationId: string, options: TaskListOpti
   const read = (result: PipelineResult | undefined): (TaskView & { sortValue: string | null })[] =>
     (statement?.rows(result) ?? []).map((row) => Object.assign(row, { ref: `${row.projectKey}-${row.number}` }));
   return { statement: statement.bind(values), read };
+}
+
+/** The new task's own values and who creates it: what a one-trip create inserts. */
+export type NewTask = CreateTaskInput & { id: string; organizationId: string; projectId: string; createdById: string };
+
+/** `insertTasks` for one task as a pipeline statement, built once per set of fields given (the rest take their defaults). */
+const insertStatements = new Map<string, ReturnType<typeof plainStatement<NewTask>>>();
+export function insertTaskStatement(task: NewTask) {
+  const fields = (Object.keys(task) as (keyof NewTask)[]).filter((field) => task[field] !== undefined).sort();
+  const shape = fields.join(',');
+  let statement = insertStatements.get(shape);
+  if (!statement) {
+    statement = plainStatement<NewTask>(buildWrite.insert(tasks).values(Object.fromEntries(fields.map((field) => [field, sql.placeholder(field)])) as never));
+    insertStatements.set(shape, statement);
+  }
+  return statement.bind(task);
+}
+
+/**
+ * One task as the API shows it (taskJson's keys and values, the reference included), as a
+ * JSON value built by the database, wrapped by `wrap`: for a body the database writes in the
+ * same statement, such as a webhook delivery of the task just inserted.
+ */
+export function selectTaskJson(where: SQL, wrap: (task: SQL) => SQL) {
+  return build
+    .select({ json: wrap(jsonObjectOf({ ...visible, ref: sql`${projects.key} || '-' || ${tasks.number}` })) })
+    .from(tasks)
+    .innerJoin(projects, ofLiveProject)
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
+    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .where(where);
 }
 
 /** How a client names a task: its id, or its project key and number (ACME-7). */

@@ -41,6 +41,7 @@ const listInOrganization = createRoute({
   responses: { 200: json(TaskPage, 'A page of tasks'), ...tenantErrorResponses },
 });
 const create = createRoute({
+  ...checksMembershipItself,
   method: 'post', path: inProject, tags, operationId: 'createTask',
   summary: 'Create a task at the end of its project (members and up; counts against the plan)',
   request: { params: ProjectParams, body: jsonBody(CreateTaskBody) },
@@ -89,7 +90,7 @@ export function taskRoutes({ db }: RouterDeps) {
     .openapi(list, async (c) => c.json(page(await service.listTasks(await claimed(c), c.req.valid('param').projectId, c.req.valid('query'))), 200))
     .openapi(listInOrganization, async (c) => c.json(page(await service.listOrganizationTasks(call(c), c.req.valid('query'))), 200))
     .openapi(create, async (c) =>
-      c.json(serialize(await service.createTask(call(c), c.req.valid('param').projectId, c.req.valid('json'))), 201))
+      c.json(serialize(await service.createClaimedTask(await claimed(c), c.req.valid('param').projectId, c.req.valid('json'))), 201))
     .openapi(bulkCreate, async (c) => {
       const created = await service.bulkCreateTasks(call(c), c.req.valid('param').projectId, c.req.valid('json').items);
       return c.json({ items: created.map(serialize) }, 201);

@@ -3,7 +3,8 @@ import { TenantryError } from '../../errors.js';
 import { afterTasksCreated, afterTasksDeleted, afterTasksUpdated } from '../notifications/service.js';
 import { assertWithinLimit } from '../plans/limits.js';
 import { requireProjectAccess } from '../shared/project-access.js';
-import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requirePermission } from '../shared/service-call.js';
+import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requirePermission, scopedCall } from '../shared/service-call.js';
+import { createTaskInOneTrip, createsInOneTrip } from './create-in-one-trip.js';
 import { positionBetween } from './position.js';
 import * as repository from './repository.js';
 import {
@@ -102,6 +103,19 @@ export async function findTaskId(tx: Tx, organizationId: string, idOrRef: string
 export async function createTask(call: ServiceCall, projectId: string, input: CreateTaskInput) {
   const [task] = await createTasks(call, projectId, [input], (_, field) => field);
   return found(task, 'task');
+}
+
+/**
+ * A create as the route asks for it: in one round trip when it tells no one (see
+ * create-in-one-trip.ts), else, or when a check refused it there, the ordinary create after
+ * the membership check, which answers why.
+ */
+export async function createClaimedTask(call: ClaimedCall, projectId: string, input: CreateTaskInput) {
+  if (createsInOneTrip(input)) {
+    const task = await createTaskInOneTrip(call, projectId, input);
+    if (task) return task;
+  }
+  return createTask(await scopedCall(call), projectId, input);
 }
 
 /** All or nothing: one transaction, one plan check for the whole batch. */

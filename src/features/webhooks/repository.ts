@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, and, desc, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { jobs, members, users, webhookDeliveries, webhookSubscriptions } from '../../db/schema/index.js';
 import type { WebhookEvent } from '../../db/schema/index.js';
@@ -74,44 +74,32 @@ export async function deleteSubscription(tx: Tx, organizationId: string, id: str
 
 /**
  * One delivery per active subscription to `event` and body, each with its job, in the caller's
- * transaction: one INSERT … SELECT (co-located on Citus), and a second statement for the jobs
- * only when it inserted any. With no subscriber this is one indexed statement that writes nothing.
+ * transaction and in one statement: the deliveries' insert feeds the jobs' insert (a
+ * data-modifying CTE), so a subscriber costs no extra round trip. With no subscriber this is
+ * one indexed read that writes nothing.
  */
-export async function enqueueDeliveries(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<number> {
-  if (bodies.length === 0) return 0;
-  const body = sql<string>`bodies.body`;
-  const created = await tx
-    .insert(webhookDeliveries)
-    .select(
-      tx
-        .select({
-          organizationId: webhookSubscriptions.organizationId,
-          id: sql<string>`gen_random_uuid()`.as('id'),
-          subscriptionId: sql<string>`${webhookSubscriptions.id}`.as('subscription_id'),
-          event: sql<WebhookEvent>`${event}::text`.as('event'),
-          body: sql<string>`${body}`.as('body'),
-          status: sql<'pending'>`'pending'`.as('status'),
-          attempts: sql<number>`0`.as('attempts'),
-          responseStatus: sql<number | null>`null::int`.as('response_status'),
-          lastError: sql<string | null>`null::text`.as('last_error'),
-          deliveredAt: sql<Date | null>`null::timestamptz`.as('delivered_at'),
-          redeliveryOfId: sql<string | null>`null::uuid`.as('redelivery_of_id'),
-          createdAt: sql<Date>`now()`.as('created_at'),
-          updatedAt: sql<Date>`now()`.as('updated_at'),
-        })
-        .from(webhookSubscriptions)
-        .innerJoin(sql`unnest(${sql.param(bodies)}::text[]) as bodies(body)`, sql`true`)
-        .where(
-          and(
-            eq(webhookSubscriptions.organizationId, organizationId),
-            eq(webhookSubscriptions.status, 'active'),
-            sql`${event}::text = any(${webhookSubscriptions.events})`,
-          ),
-        ),
+export async function enqueueDeliveries(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<void> {
+  if (bodies.length === 0) return;
+  await tx.execute(enqueueSql(organizationId, event, sql`unnest(${sql.param(bodies)}::text[])`));
+}
+
+/**
+ * `enqueueDeliveries`'s statement, the bodies given by `bodies`: a FROM item of one text
+ * column (an unnested array, or a subquery that builds the body from the row just written).
+ * The app role may add jobs but not read them: the jobs' insert returns nothing.
+ */
+export function enqueueSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, bodies: SQL): SQL {
+  return sql`
+    with delivered as (
+      insert into ${webhookDeliveries} (organization_id, id, subscription_id, event, body)
+      select s.organization_id, gen_random_uuid(), s.id, ${event}::text, bodies.body
+        from ${webhookSubscriptions} s cross join ${bodies} as bodies(body)
+       where s.organization_id = ${organizationId} and s.status = 'active' and ${event}::text = any(s.events)
+      returning organization_id, id
     )
-    .returning({ id: webhookDeliveries.id });
-  await queueDeliveryJobs(tx, organizationId, created.map((row) => row.id));
-  return created.length;
+    insert into ${jobs} (id, kind, payload, max_attempts)
+    select gen_random_uuid(), ${DELIVER_JOB_KIND}, jsonb_build_object('organizationId', organization_id, 'deliveryId', id), ${DELIVERY_MAX_ATTEMPTS}::int
+      from delivered`;
 }
 
 export async function queueDeliveryJobs(tx: Tx, organizationId: string, deliveryIds: string[]): Promise<void> {

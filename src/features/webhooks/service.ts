@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { encryptSecret } from '../../crypto/envelope.js';
 import { organizationDataKey } from '../../crypto/tenant-data-key.js';
@@ -22,10 +23,19 @@ export const secretContext = (organizationId: string, id: string) => `webhooks:$
  * @example
  * await announceWebhookEvent(tx, organizationId, 'task.created', createdTasks);
  */
-export async function announceWebhookEvent(tx: Tx, organizationId: string, event: WebhookEvent, objects: object[]): Promise<number> {
+export async function announceWebhookEvent(tx: Tx, organizationId: string, event: WebhookEvent, objects: object[]): Promise<void> {
   const occurredAt = new Date().toISOString();
   const bodies = objects.map((data) => JSON.stringify({ event, organizationId, occurredAt, data }));
-  return repository.enqueueDeliveries(tx, organizationId, event, bodies);
+  await repository.enqueueDeliveries(tx, organizationId, event, bodies);
+}
+
+/**
+ * A delivery's body as `announceWebhookEvent` writes it (the same keys, in order), built by
+ * the database around `data`, a JSON value of the row just written (db/statement.ts,
+ * jsonObjectOf), for a write that queues its deliveries in the same round trip.
+ */
+export function webhookBodySql(event: WebhookEvent | Placeholder, organizationId: string | Placeholder, occurredAt: string | Placeholder, data: SQL): SQL {
+  return sql`json_build_object('event', ${event}::text, 'organizationId', ${organizationId}::uuid, 'occurredAt', ${occurredAt}::text, 'data', ${data})::text`;
 }
 
 export async function listWebhooks(call: ServiceCall, query: { cursor?: string | undefined; limit: number }) {
