@@ -69,15 +69,15 @@ const limitLock = plainStatement<{ key: string }>(takeLimitLock(value('key')));
 
 const liveEvent = plainStatement<{ organizationId: string; events: string }>(insertAndNotifySql(value('organizationId'), value('events')));
 
-/** The deliveries of `task.created` for the task just inserted, its body built by the database. */
+/**
+ * The deliveries of `task.created` for the task just inserted, its body built by the database,
+ * and only when someone listens: with no subscriber the statement reads the subscriptions' index alone.
+ */
 const webhookDeliveries = plainStatement<{ organizationId: string; id: string; occurredAt: string }>(
-  enqueueSql(
-    value('organizationId'),
-    'task.created',
-    sql`(${repository.selectTaskJson(and(eq(tasks.organizationId, value('organizationId')), eq(tasks.id, value('id'))) as SQL, (task) =>
-      webhookBodySql('task.created', value('organizationId'), value('occurredAt'), task),
-    )})`,
-  ),
+  enqueueSql(value('organizationId'), 'task.created', (anySubscriber) => {
+    const task = and(eq(tasks.organizationId, value('organizationId')), eq(tasks.id, value('id')), anySubscriber) as SQL;
+    return sql`(${repository.selectTaskJson(task, (data) => webhookBodySql('task.created', value('organizationId'), value('occurredAt'), data))})`;
+  }),
 );
 
 /**

@@ -80,21 +80,24 @@ export async function deleteSubscription(tx: Tx, organizationId: string, id: str
  */
 export async function enqueueDeliveries(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<void> {
   if (bodies.length === 0) return;
-  await tx.execute(enqueueSql(organizationId, event, sql`unnest(${sql.param(bodies)}::text[])`));
+  await tx.execute(enqueueSql(organizationId, event, () => sql`unnest(${sql.param(bodies)}::text[])`));
 }
 
 /**
- * `enqueueDeliveries`'s statement, the bodies given by `bodies`: a FROM item of one text
- * column (an unnested array, or a subquery that builds the body from the row just written).
+ * `enqueueDeliveries`'s statement, the bodies given by `bodies`: a FROM item of one text column
+ * (an unnested array, or a subquery that builds the body from the row just written, which
+ * should be gated by `anySubscriber` so that with nobody listening it reads nothing).
  * The app role may add jobs but not read them: the jobs' insert returns nothing.
  */
-export function enqueueSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, bodies: SQL): SQL {
+export function enqueueSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, bodies: (anySubscriber: SQL) => SQL): SQL {
   return sql`
-    with delivered as (
+    with subscribers as (
+      select s.organization_id, s.id from ${webhookSubscriptions} s
+       where s.organization_id = ${organizationId} and s.status = 'active' and ${event}::text = any(s.events)
+    ), delivered as (
       insert into ${webhookDeliveries} (organization_id, id, subscription_id, event, body)
       select s.organization_id, gen_random_uuid(), s.id, ${event}::text, bodies.body
-        from ${webhookSubscriptions} s cross join ${bodies} as bodies(body)
-       where s.organization_id = ${organizationId} and s.status = 'active' and ${event}::text = any(s.events)
+        from subscribers s cross join ${bodies(sql`exists (select from subscribers)`)} as bodies(body)
       returning organization_id, id
     )
     insert into ${jobs} (id, kind, payload, max_attempts)
