@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrator/runner.js';
 import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
+import { createTaskInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
 import { seedDemo } from '../../src/seed/demo.js';
 import { validateDatabase } from '../../src/validate/index.js';
 import { createCitusDatabase, dropCitusDatabase, runSql } from '../support/citus-cluster.js';
@@ -172,6 +173,33 @@ describe('a single-node database with data, distributed by tenantry db distribut
       [organizationId],
     );
     expect(audit).toEqual([{ resource_type: 'tasks', action: 'update', changed_fields: ['title'] }]);
+  });
+
+  it('creates a task in one round trip on the cluster, its webhook delivery and job queued by one statement', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ user_id: string; project_id: string }>(
+      `select m.user_id::text, p.id::text as project_id from members m join projects p on p.organization_id = m.organization_id and p.deleted_at is null
+        where m.organization_id = $1 and m.role = 'owner' order by p.key limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner and a project');
+    await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus', array['task.created'], '\\x00')`, [organizationId]);
+    const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-one-trip' };
+    const task = await createTaskInOneTrip(call, row.project_id, { title: 'One trip on Citus' });
+    expect(task).toMatchObject({ title: 'One trip on Citus', projectId: row.project_id });
+    const deliveries = await db.query<{ jobs: number }>(
+      `select (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
+         from webhook_deliveries d where d.organization_id = $1 and d.body::json -> 'data' ->> 'id' = $2`,
+      [organizationId, task?.id],
+    );
+    const [listening] = await db.query<{ n: number }>(
+      "select count(*)::int as n from webhooks where organization_id = $1 and status = 'active' and 'task.created' = any(events)",
+      [organizationId],
+    );
+    // The demo's own subscriptions and the one above: a delivery each, each with its job.
+    expect(deliveries).toEqual(Array.from({ length: listening?.n ?? 0 }, () => ({ jobs: 1 })));
+    expect(deliveries.length).toBeGreaterThan(0);
   });
 });
 
