@@ -47,11 +47,26 @@ describe('GitHub integration setup', () => {
     await viewer.getByRole('list', { name: 'Integrations' }).getByRole('listitem').filter({ hasText: NAME }).waitFor();
     expect(await writeControls(viewer)).toEqual([]);
 
+    const { items } = (await (await viewer.request.get(`${e2e.baseUrl}/api/v1/orgs/acme/integrations`)).json()) as { items: { id: string; name: string }[] };
+    const id = items.find((integration) => integration.name === NAME)?.id;
+    expect(id).toBeDefined();
+
     const outsider = await e2e.newPage();
     await signIn(outsider, e2e.baseUrl, DEMO.globex.admin);
     await outsider.goto(`${e2e.baseUrl}/globex/settings/ai`);
     await outsider.getByRole('heading', { level: 2, name: 'Integrations' }).waitFor();
     await outsider.waitForLoadState('networkidle');
     expect(await outsider.content()).not.toContain(NAME);
+    // The first organization's settings URL, pasted: not found, and nothing of it on the page.
+    await outsider.goto(`${e2e.baseUrl}/acme/settings/ai`);
+    await outsider.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    expect(await outsider.content()).not.toContain(NAME);
+    // The screen decides "not found" from the outsider's own organizations, so the API behind it
+    // is asked too: the first's list and its integration, by the first's slug or the outsider's.
+    for (const path of ['/orgs/acme/integrations', `/orgs/acme/integrations/${id}`, `/orgs/globex/integrations/${id}`]) {
+      const response = await outsider.request.get(`${e2e.baseUrl}/api/v1${path}`);
+      expect(response.status(), path).toBe(404);
+      expect(await response.text(), path).not.toContain(NAME);
+    }
   });
 });

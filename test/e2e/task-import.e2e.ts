@@ -94,5 +94,22 @@ describe('CSV import screen', () => {
     await outsider.getByRole('heading', { level: 1, name: /not found/i }).waitFor();
     expect(await outsider.getByLabel('CSV file', { exact: true }).count()).toBe(0);
     expect(await outsider.content()).not.toContain('Fleet Control');
+
+    // The screen decides "not found" from the outsider's own organizations, so the API behind it
+    // is asked too, with the project's id by the first's slug and by the outsider's own: nothing
+    // is placed, checked or imported.
+    const member = await e2e.newPage();
+    await signIn(member, e2e.baseUrl, DEMO.acme.member);
+    const { items } = (await (await member.request.get(`${e2e.baseUrl}/api/v1/orgs/acme/projects?limit=100`)).json()) as { items: { id: string; key: string }[] };
+    const projectId = items.find((project) => project.key === 'ACME')?.id;
+    expect(projectId).toBeDefined();
+    for (const org of ['acme', 'globex']) {
+      const base = `${e2e.baseUrl}/api/v1/orgs/${org}/projects/${projectId}/tasks/import`;
+      const placed = await outsider.request.post(`${base}/columns`, { data: { headers: ['Summary'] } });
+      const imported = await outsider.request.post(base, { data: { csv: GOOD.replaceAll('Imported', 'Outsider') } });
+      expect([placed.status(), imported.status()], org).toEqual([404, 404]);
+    }
+    const tasks = await member.request.get(`${e2e.baseUrl}/api/v1/orgs/acme/projects/${projectId}/tasks?limit=100&q=Outsider`);
+    expect(await tasks.text()).not.toContain('Outsider');
   });
 });
