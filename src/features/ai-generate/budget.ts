@@ -84,6 +84,23 @@ export async function reserveTokens(tx: Tx, organizationId: string, budget: Budg
   }
 }
 
+/** The bookkeeping a generation runs inside its own transactions: hold before the call, settle after. */
+export type TokenLedger = {
+  /** Holds `tokens` of the month's budget or refuses with `limit_exceeded`; answers the month (`2026-12-01`) it holds them in. */
+  reserve(tx: Tx, organizationId: string, tokens: number): Promise<string>;
+  settle(tx: Tx, organizationId: string, month: string, reserved: number, used: number): Promise<void>;
+};
+
+/** The real bookkeeping: read the budget in force, reserve against it, settle to what was used. */
+export const BUDGET_LEDGER: TokenLedger = {
+  reserve: async (tx, organizationId, tokens) => {
+    const budget = await readBudget(tx, organizationId);
+    await reserveTokens(tx, organizationId, budget, tokens);
+    return budget.month;
+  },
+  settle: settleTokens,
+};
+
 /** Turns a reservation into what was used (0 when the call failed): the held tokens go back either way. */
 export async function settleTokens(tx: Tx, organizationId: string, month: string, reserved: number, used: number): Promise<void> {
   await tx.execute(sql`

@@ -4,6 +4,7 @@ import { json, jsonBody, tenantErrorResponses, errorResponse } from '../../http/
 import { type RouterDeps, newRouter, serialize } from '../../http/router.js';
 import { createOutboundFetch } from '../../net/outbound-guard.js';
 import { callerOf } from '../shared/service-call.js';
+import { BUDGET_LEDGER } from './budget.js';
 import { DEFAULT_AI_CALL_SETTINGS } from './call-settings.js';
 import { AcceptStoriesBody, AcceptedStories, AiBudget, AiGenerationRecord, GenerateBody, OrgParams, OrgResourceParams } from './schemas.js';
 import * as service from './service.js';
@@ -41,7 +42,8 @@ const budget = createRoute({
 
 export function aiGenerateRoutes({ db, masterKey, outbound, ai }: RouterDeps) {
   const call = (c: Parameters<typeof callerOf>[1]) => callerOf(db, c);
-  const deps: service.GenerateDeps = { masterKey, fetch: createOutboundFetch({ allowPrivate: outbound.allowPrivate }), settings: ai ?? DEFAULT_AI_CALL_SETTINGS };
+  const settings = ai ?? DEFAULT_AI_CALL_SETTINGS;
+  const deps: service.GenerateDeps = { masterKey, fetch: createOutboundFetch({ allowPrivate: outbound.allowPrivate }), settings, ledger: settings.ledger ?? BUDGET_LEDGER };
   return newRouter()
     .openapi(generate, async (c) => {
       const input = c.req.valid('json');

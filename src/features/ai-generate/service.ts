@@ -11,7 +11,7 @@ import { appendPromptIn } from '../project-prompts/service.js';
 import { requireLiveProject } from '../shared/live-project.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import { bulkCreateTasks } from '../tasks/service.js';
-import { readBudget, reserveTokens, settleTokens } from './budget.js';
+import { type TokenLedger, readBudget } from './budget.js';
 import type { AiCallSettings } from './call-settings.js';
 import * as context from './context.js';
 import { languageModelFor } from './language-model.js';
@@ -21,7 +21,7 @@ import { generationRecord } from './record.js';
 import * as repository from './repository.js';
 import type { AcceptStoriesInput, GenerateInput } from './schemas.js';
 
-export type GenerateDeps = { masterKey: Buffer; fetch: OutboundFetch; settings: AiCallSettings };
+export type GenerateDeps = { masterKey: Buffer; fetch: OutboundFetch; settings: AiCallSettings; ledger: TokenLedger };
 
 const GENERATION_TYPE: Record<GenerationTask, GenerationType> = { stories: 'story', document: 'prd', chat: 'chat', 'sprint-summary': 'summary' };
 
@@ -37,6 +37,7 @@ export type Prepared = {
   promptEstimate: number;
   reserved: number;
   month: string;
+  ledger: TokenLedger;
   price: { input: string; output: string } | null;
   chat: { projectId: string; conversationId: string } | null;
 };
@@ -96,8 +97,7 @@ export async function prepareGeneration(call: ServiceCall, deps: GenerateDeps, i
     const conversation = conversationFor(input.task, input.prompt, background);
     const promptEstimate = estimatePromptTokens(conversation);
     const reserved = promptEstimate + input.maxOutputTokens;
-    const budget = await readBudget(tx, organizationId);
-    await reserveTokens(tx, organizationId, budget, reserved);
+    const month = await deps.ledger.reserve(tx, organizationId, reserved);
     const price = await currentPrice(tx, organizationId, provider.kind, provider.model ?? '');
     const chat = input.task === 'chat' && projectId ? { projectId, conversationId: input.conversationId ?? uuidv7() } : null;
     if (chat) await appendPromptIn(tx, organizationId, userId, chat.projectId, { conversationId: chat.conversationId, role: 'user', content: input.prompt });
@@ -122,7 +122,7 @@ export async function prepareGeneration(call: ServiceCall, deps: GenerateDeps, i
     });
     return {
       call, generationId, task: input.task, model, apiKey: provider.apiKey, conversation, maxOutputTokens: input.maxOutputTokens,
-      promptEstimate, reserved, month: budget.month, chat,
+      promptEstimate, reserved, month, ledger: deps.ledger, chat,
       price: price ? { input: price.inputPerMillion, output: price.outputPerMillion } : null,
     };
   });
@@ -215,7 +215,7 @@ export async function settleGeneration(prepared: Prepared, outcome: Outcome) {
     // the sweep released its reservation records its usage without giving the tokens back twice.
     const settled = await repository.settleGeneration(tx, organizationId, prepared.generationId, settlement, true);
     const row = settled ?? found(await repository.settleGeneration(tx, organizationId, prepared.generationId, settlement), 'AI generation');
-    await settleTokens(tx, organizationId, prepared.month, settled ? prepared.reserved : 0, used.inputTokens + used.outputTokens);
+    await prepared.ledger.settle(tx, organizationId, prepared.month, settled ? prepared.reserved : 0, used.inputTokens + used.outputTokens);
     if (prepared.chat && outcome.text) {
       await appendPromptIn(tx, organizationId, null, prepared.chat.projectId, {
         conversationId: prepared.chat.conversationId, role: 'assistant', content: outcome.text,

@@ -5,6 +5,7 @@ import { type FakeAiProvider, startFakeAiProvider } from '../../../test/support/
 import { subscribe } from '../../../test/support/plan.js';
 import { createOutboundFetch } from '../../net/outbound-guard.js';
 import type { ServiceCall } from '../shared/service-call.js';
+import { BUDGET_LEDGER } from './budget.js';
 import { type GenerateDeps, type Prepared, prepareGeneration, settleGeneration } from './service.js';
 import { ABANDONED_ERROR, releaseStaleReservations } from './stale-reservations.js';
 
@@ -32,7 +33,7 @@ describe('stale AI reservations', () => {
     fake = await startFakeAiProvider();
     fake.setDefault({ reply: 'A draft.', usage: { input: 20, output: 10 } });
     h = await createApiHarness({ outbound: { allowPrivate: true }, ai: { timeoutMs: 4000, maxRetries: 0 } });
-    deps = { masterKey: h.masterKey, fetch: createOutboundFetch({ allowPrivate: true }), settings: { timeoutMs: 4000, maxRetries: 0 } };
+    deps = { masterKey: h.masterKey, fetch: createOutboundFetch({ allowPrivate: true }), settings: { timeoutMs: 4000, maxRetries: 0 }, ledger: BUDGET_LEDGER };
     await h.test.db.query(`insert into features (code, name) values ('ai_assistant', 'AI assistant') on conflict do nothing`);
     await h.test.db.query(
       `insert into plan_features (plan_id, feature_id) select p.id, f.id from subscription_plans p, features f where p.code = 'pro' and f.code = 'ai_assistant'`,
