@@ -31,8 +31,9 @@ const FIRES_NORMALLY = new Set(['O', 'A']);
  * task_sprint_states and document_versions, histories derived from tasks and documents whose
  * every change is already audited; notifications, derived from audited changes too (a storm of
  * a thousand would write a thousand trail rows); live_events, a few minutes' transport
- * buffer for the event stream; and webhook_deliveries, a delivery log of audited changes
- * (every retry would otherwise add a trail row).
+ * buffer for the event stream; webhook_deliveries, a delivery log of audited changes
+ * (every retry would otherwise add a trail row); and ai_token_usage, the monthly counter of
+ * audited AI generations (every call would otherwise add two trail rows).
  */
 const UNAUDITED = new Set([
   'public.audit_logs',
@@ -41,6 +42,7 @@ const UNAUDITED = new Set([
   'public.notifications',
   'public.live_events',
   'public.webhook_deliveries',
+  'public.ai_token_usage',
 ]);
 
 /** tenant-index, fk-index and audit-trigger. */

@@ -82,6 +82,13 @@ describe('AI generation against a local provider', () => {
     expect(history.items.map((p) => p.version)).toEqual([1, 2]);
     expect((await h.request(h.tenantA.actors.member, 'POST', prices, { kind: 'openai', model: 'x', inputPerMillion: 1, outputPerMillion: 1 })).status).toBe(403);
     expect(await usage()).toEqual({ used: String(2 * 28), reserved: '0' });
+    // The trail holds each generation's reservation and settlement; the monthly counter derived
+    // from them adds no rows of its own (migration 0035).
+    const trail = await h.test.db.query<{ resource_type: string; action: string }>(
+      `select resource_type, action from audit_logs where organization_id = $1 and resource_type in ('ai_generations', 'ai_token_usage') and resource_id = $2 or resource_type = 'ai_token_usage' order by created_at`,
+      [org(), priced.id],
+    );
+    expect(trail).toEqual([{ resource_type: 'ai_generations', action: 'insert' }, { resource_type: 'ai_generations', action: 'update' }]);
   });
 
   it('streams Anthropic Messages as delta events, then done with the record', async () => {
