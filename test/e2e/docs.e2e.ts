@@ -42,12 +42,12 @@ describe('documents', () => {
     // Edit in Markdown, preview it (no raw HTML), save.
     await page.getByRole('button', { name: 'Edit document' }).click();
     await page.getByRole('textbox', { name: 'Content (Markdown)' }).fill('## Steps\n\nPlug in **before** midnight.\n\n<img src=x onerror="alert(1)">');
-    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const preview = page.getByRole('region', { name: 'Preview' });
     await preview.getByRole('heading', { name: 'Steps' }).waitFor();
     expect(await preview.locator('strong').textContent()).toBe('before');
     expect(await preview.locator('img').count()).toBe(0);
-    await page.getByRole('button', { name: 'Write' }).click();
+    await page.getByRole('button', { name: 'Write', exact: true }).click();
     expect(await page.getByRole('textbox', { name: 'Content (Markdown)' }).inputValue()).toContain('## Steps');
     await page.getByRole('button', { name: 'Save document' }).click();
     await page.getByRole('heading', { level: 2, name: 'Steps' }).waitFor();
