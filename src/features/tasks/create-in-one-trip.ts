@@ -65,7 +65,10 @@ const checks = plainStatement<CheckValues>(sql`
       where m.organization_id = ${value('organizationId')} and m.user_id = ${value('userId')}
         and m.role = any(${sql.param(WRITERS)}::text[])), false)`);
 
-const limitLock = plainStatement<{ key: string }>(takeLimitLock(value('key')));
+/** Members only: an outsider's refused create must not hold another organization's lock. */
+const limitLock = plainStatement<{ key: string; organizationId: string; userId: string }>(
+  sql`${takeLimitLock(value('key'))} from members m where m.organization_id = ${value('organizationId')} and m.user_id = ${value('userId')}`,
+);
 
 const liveEvent = plainStatement<{ organizationId: string; events: string }>(insertAndNotifySql(value('organizationId'), value('events')));
 
@@ -97,7 +100,7 @@ export function createTaskStatements(call: ClaimedCall, projectId: string, input
   const id = uuidv7();
   const task = repository.findTaskStatement(organizationId, { id });
   const statements: PipelineStatement[] = [
-    limitLock.bind({ key: limitLockKey(organizationId, 'tasks') }),
+    limitLock.bind({ key: limitLockKey(organizationId, 'tasks'), organizationId, userId }),
     checks.bind({ organizationId, userId, projectId, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
     repository.insertTaskStatement({ ...input, id, organizationId, projectId, createdById: userId }),
     task.statement,

@@ -115,6 +115,22 @@ describe('tasks: a create in one database round trip', () => {
     expect(after).toEqual(before);
   });
 
+  it.skipIf(engine !== 'postgres')('takes no lock of the organization for an outsider, whose create is refused at once', async () => {
+    // Another session holds the task-limit lock; a member's create would wait for it, an outsider's must not.
+    const holder = new pg.Client({ connectionString: h.test.url ?? '' });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`limit:tasks:${h.tenantA.organizationId}`]);
+      const outsider = h.request(h.tenantB.actors.owner, 'POST', tasksPath(), { title: 'Outsider' }).then((response) => response.status);
+      const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000));
+      expect(await Promise.race([outsider, waited])).toBe(404);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+  });
+
   it('goes the ordinary way when the create tells someone (an assignee)', async () => {
     const { member } = h.tenantA.actors;
     const assigned = await create({ title: 'Assigned', assigneeId: member.userId });
