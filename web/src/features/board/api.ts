@@ -66,6 +66,8 @@ export function useMoveTask(orgId: string, projectId: string, search: BoardSearc
   const client = useQueryClient();
   const queryKey = boardKey(orgId, projectId, search);
   return useMutation({
+    // One after another: two quick drops sent at once could reach the server in either order.
+    scope: { id: `move:${projectId}` },
     mutationFn: async ({ task, afterId, beforeId, status }: MoveInput): Promise<Task> =>
       unwrap(
         api.POST('/api/v1/orgs/{orgId}/tasks/{id}/move', {

@@ -92,6 +92,9 @@ export function usePlanTask(orgId: string, projectId: string, lanes: Lane[]) {
   const client = useQueryClient();
   const queryKey = lanesKey(orgId, projectId, lanes);
   return useMutation({
+    // One plan after another: a drop is two requests, and a second drop sent while the first
+    // is in flight could land its move first and be undone by the earlier one (CI saw it).
+    scope: { id: `plan:${projectId}` },
     mutationFn: async ({ task, to, afterId, beforeId }: PlanInput) => {
       const sprintId = to === BACKLOG ? null : to;
       const path = { orgId, id: task.id };
