@@ -167,6 +167,16 @@ const visible = {
   createdAt: notifications.createdAt,
 };
 
+/** Notifications as the inbox shows them: with their actor, and their task's reference and title while it lives. */
+function selectVisible(tx: Tx) {
+  return tx
+    .select(visible)
+    .from(notifications)
+    .leftJoin(actor, eq(actor.id, notifications.actorId))
+    .leftJoin(tasks, and(eq(tasks.organizationId, notifications.organizationId), eq(tasks.id, notifications.taskId), isNull(tasks.deletedAt)))
+    .leftJoin(projects, and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId)));
+}
+
 /** One person's inbox, newest first, after the (createdAt, id) of the previous page's last row. */
 export async function listNotifications(
   tx: Tx,
@@ -175,12 +185,7 @@ export async function listNotifications(
   options: { unread: boolean; after: { createdAt: Date; id: string } | null; limit: number },
 ) {
   const { after } = options;
-  return tx
-    .select(visible)
-    .from(notifications)
-    .leftJoin(actor, eq(actor.id, notifications.actorId))
-    .leftJoin(tasks, and(eq(tasks.organizationId, notifications.organizationId), eq(tasks.id, notifications.taskId), isNull(tasks.deletedAt)))
-    .leftJoin(projects, and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId)))
+  return selectVisible(tx)
     .where(
       and(
         eq(notifications.organizationId, organizationId),
@@ -251,12 +256,7 @@ export async function takeEmailPending(tx: Tx, organizationId: string, userId: s
     .where(and(eq(notifications.organizationId, organizationId), eq(notifications.userId, userId), eq(notifications.emailPending, true)))
     .returning({ id: notifications.id });
   if (taken.length === 0) return [];
-  return tx
-    .select(visible)
-    .from(notifications)
-    .leftJoin(actor, eq(actor.id, notifications.actorId))
-    .leftJoin(tasks, and(eq(tasks.organizationId, notifications.organizationId), eq(tasks.id, notifications.taskId), isNull(tasks.deletedAt)))
-    .leftJoin(projects, and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId)))
+  return selectVisible(tx)
     .where(and(eq(notifications.organizationId, organizationId), inArray(notifications.id, taken.map((row) => row.id))))
     .orderBy(notifications.createdAt, notifications.id);
 }
