@@ -1,6 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import { EmptyState, ErrorText, Loading } from '../../../components/feedback';
-import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL, type TaskPriority, type TaskStatus, type TaskType } from '../../../lib/task-vocabulary';
+import { changeText, whenText } from '../../../lib/change-words';
 import { type ActivityEntry, useProjectActivity } from '../api';
 import '../activity.css';
 
@@ -35,43 +35,6 @@ function wordsBefore(entry: ActivityEntry): string {
   }
   return `${VERB[entry.action]} ${NOUN[entry.subject.type]}`;
 }
-
-const FIELD_NAMES: Record<string, string> = {
-  acceptanceCriteria: 'acceptance criteria',
-  storyPoints: 'points',
-  assigneeId: 'assignee',
-  ownerId: 'owner',
-  epicId: 'epic',
-  sprintId: 'sprint',
-  taskId: 'task',
-  dueDate: 'due date',
-  startDate: 'start date',
-  endDate: 'end date',
-  targetDate: 'target date',
-  completedAt: 'completion',
-  archivedAt: 'archiving',
-  fileName: 'file name',
-};
-/** Fields whose values are long text or ids: the entry says that they changed, not to what. */
-const NAMED_ONLY = new Set(['description', 'acceptanceCriteria', 'goal', 'assigneeId', 'ownerId', 'epicId', 'sprintId', 'taskId']);
-
-function valueText(field: string, value: unknown): string {
-  if (value === null || value === undefined || value === '') return 'nothing';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (field === 'status') return STATUS_LABEL[text as TaskStatus] ?? text.replace('_', ' ');
-  if (field === 'priority') return PRIORITY_LABEL[text as TaskPriority] ?? text;
-  if (field === 'type') return TYPE_LABEL[text as TaskType] ?? text;
-  if (/Date$|At$/.test(field)) return text.slice(0, 10);
-  return `“${text.length > 80 ? `${text.slice(0, 80)}…` : text}”`;
-}
-
-function changeText(change: ActivityEntry['changes'][number]): string {
-  const name = FIELD_NAMES[change.field] ?? change.field;
-  if (NAMED_ONLY.has(change.field)) return `changed the ${name}`;
-  return `${name} from ${valueText(change.field, change.from)} to ${valueText(change.field, change.to)}`;
-}
-
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** What the entry is about, as a link to its page where it has one. */
 function SubjectName({ subject, orgSlug, projectKey }: { subject: Subject; orgSlug: string; projectKey: string }) {
@@ -127,9 +90,9 @@ export function ActivityFeed({ orgId, orgSlug, projectId, projectKey }: Props) {
             <strong>{entry.actor?.name ?? 'Someone'}</strong> {wordsBefore(entry)}{' '}
             <SubjectName subject={entry.subject} orgSlug={orgSlug} projectKey={projectKey} />
             {entry.subject.type === 'project_member' && entry.action !== 'updated' ? ` ${entry.action === 'created' ? 'to' : 'off'} the project` : ''}
-            {entry.changes.length > 0 ? `: ${entry.changes.map(changeText).join('; ')}` : ''}{' '}
+            {entry.changes.length > 0 ? `: ${entry.changes.map((change) => changeText(change)).join('; ')}` : ''}{' '}
             <time className="muted" dateTime={entry.at}>
-              {when(entry.at)}
+              {whenText(entry.at)}
             </time>
           </li>
         ))}

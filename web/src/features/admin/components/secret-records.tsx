@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { EmptyState, ErrorText, Loading } from '../../../components/feedback';
+import { FormActions } from '../../../components/form-actions';
 
 type Record = { id: string; name: string };
 
@@ -86,14 +87,7 @@ export function SecretForm({ label, saveLabel, saving, error, onSubmit, onCancel
     >
       {children}
       <ErrorText error={error} />
-      <div className="row">
-        <button type="submit" className="button-primary" disabled={saving}>
-          {saveLabel}
-        </button>
-        <button type="button" className="button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={saveLabel} pending={saving} onCancel={onCancel} />
     </form>
   );
 }

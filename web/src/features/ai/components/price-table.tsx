@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { Schemas } from '../../../api/client';
 import { EmptyState, ErrorText, Loading } from '../../../components/feedback';
+import { FormActions } from '../../../components/form-actions';
 import { type AiPrice, useAiPrices, useSetAiPrice } from '../api';
 
 type Kind = Schemas['SetAiModelPrice']['kind'];
@@ -113,14 +114,7 @@ function PriceForm({ orgId, start, onDone }: { orgId: string; start: Partial<AiP
         <input type="text" inputMode="decimal" pattern={decimal} value={output} required onChange={(event) => setOutput(event.target.value)} />
       </label>
       <ErrorText error={set.error} />
-      <div className="row">
-        <button type="submit" className="button-primary" disabled={set.isPending}>
-          Save price
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={'Save price'} pending={set.isPending} onCancel={onDone} />
     </form>
   );
 }

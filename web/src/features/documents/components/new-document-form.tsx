@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
+import { FormActions } from '../../../components/form-actions';
 import { DOCUMENT_TYPE_LABEL, type Document, useCreateDocument } from '../api';
 
 type Props = { orgId: string; projectId: string; projectKey: string; onCreated: (document: Document) => void; onCancel: () => void };
@@ -33,14 +34,7 @@ export function NewDocumentForm({ orgId, projectId, projectKey, onCreated, onCan
         </select>
       </label>
       <ErrorText error={create.error} />
-      <div className="row">
-        <button type="submit" className="button-primary" disabled={create.isPending}>
-          Create document
-        </button>
-        <button type="button" className="button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={'Create document'} pending={create.isPending} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
+import { FormActions } from '../../../components/form-actions';
 import { EPIC_STATUS_LABEL, type Epic, type EpicStatus, useEpicActions } from '../api';
 
 type EpicFormProps = { orgId: string; projectId: string; epic?: Epic; onDone: () => void };
@@ -55,14 +56,7 @@ export function EpicForm({ orgId, projectId, epic, onDone }: EpicFormProps) {
         </div>
       </div>
       <ErrorText error={mutation.error} />
-      <div className="row">
-        <button type="submit" className="button-primary" disabled={mutation.isPending}>
-          {epic ? 'Save epic' : 'Create epic'}
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={epic ? 'Save epic' : 'Create epic'} pending={mutation.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
+import { FormActions } from '../../../components/form-actions';
 import { BACKLOG, type Sprint, useSprintActions } from '../api';
 
 export const sprintDates = (sprint: Sprint) =>
@@ -128,14 +129,7 @@ export function NewSprintForm({ orgId, projectId, projectKey, sprints, onDone }:
         </div>
       </div>
       <ErrorText error={create.error} />
-      <div className="row">
-        <button type="submit" className="button-primary" disabled={create.isPending}>
-          Create sprint
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={'Create sprint'} pending={create.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { ErrorText } from '../../../components/feedback';
+import { FormActions } from '../../../components/form-actions';
 import { type Project, useCreateProject } from '../api';
 import { type Visibility, VisibilityField } from './visibility';
 
@@ -54,14 +55,7 @@ export function CreateProjectForm({ orgId, onCreated, onCancel }: { orgId: strin
       </div>
       <VisibilityField value={visibility} onChange={setVisibility} />
       <ErrorText error={create.error} />
-      <div className="row">
-        <button type="submit" className="button-primary" disabled={create.isPending}>
-          Create project
-        </button>
-        <button type="button" className="button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={'Create project'} pending={create.isPending} onCancel={onCancel} />
     </form>
   );
 }
