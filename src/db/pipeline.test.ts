@@ -32,6 +32,8 @@ describe('withTenantPipeline', () => {
   });
 
   it('runs the context and the statements as one transaction, under RLS, in one round trip', async () => {
+    // The pool asks once whether Citus is installed (tenant-context.ts, roleApart); not counted here.
+    await withTenantPipeline(single, { organizationId: orgA }, [projectsOf]);
     const sent = vi.spyOn(pg.Client.prototype, 'query');
     try {
       const [role, projects, count] = await withTenantPipeline(single, { organizationId: orgA, userId: userA, requestId: "r'1" }, [
@@ -82,6 +84,31 @@ describe('withTenantPipeline', () => {
       [orgA],
     );
     expect(audit).toEqual({ actor_user_id: userA });
+  });
+
+  // Citus propagates only SET LOCAL, so there the context stays seven SET statements.
+  it.runIf(engine === 'postgres' && !process.env.TEST_CITUS_WORKERS)(
+    'sets the context with one statement of bound values, prepared once per connection, not SET statements parsed per request',
+    async () => {
+      const sent = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        await withTenantPipeline(single, { organizationId: orgA, userId: userA, requestId: 'one' }, [projectsOf]);
+        await withTenantPipeline(single, { organizationId: orgB, userId: userA, requestId: 'two' }, [projectsOf]);
+        const texts = sent.mock.calls.flatMap(([query]) => ((query as { statements?: { text: string }[] }).statements ?? []).map((statement) => statement.text));
+        expect(texts.filter((text) => /^set /i.test(text))).toEqual([]);
+        expect(texts.filter((text) => text.includes('set_config'))).toHaveLength(2);
+      } finally {
+        sent.mockRestore();
+      }
+      const [prepared] = await withTenantPipeline(single, { organizationId: orgA }, [
+        { text: `select statement from pg_prepared_statements where statement like '%set_config(''app.organization_id''%'`, values: [] },
+      ]);
+      expect(prepared?.rows).toHaveLength(1);
+    },
+  );
+
+  it('refuses a context value with a NUL before touching the database', async () => {
+    await expect(withTenantPipeline(single, { organizationId: orgA, userAgent: 'a\0b' }, [projectsOf])).rejects.toThrow(/NUL/);
   });
 
   it.skipIf(engine !== 'postgres')('prepares each statement once per connection, and not at all when prepared statements are off', async () => {

@@ -70,8 +70,9 @@ export async function withTenant<T>(db: Database, context: TenantContext, work: 
 export async function withTenantPipeline(db: Database, context: TenantContext, statements: PipelineStatement[]): Promise<PipelineResult[]> {
   requireUuid('organizationId', context.organizationId);
   if (context.userId) requireUuid('userId', context.userId);
-  const settings = contextStatements(ROLES.app, { ...context, ...clientOf(context) });
-  const results = await db.pipeline([...settings.map((text) => ({ text, values: [] })), ...statements]);
+  const full = { ...context, ...clientOf(context) };
+  const settings = (await roleApart(db)) ? contextStatements(ROLES.app, full).map((text) => ({ text, values: [] })) : [contextSetter(ROLES.app, full)];
+  const results = await db.pipeline([...settings, ...statements]);
   return results.slice(settings.length);
 }
 
@@ -120,6 +121,32 @@ export function contextStatements(role: string, context: TenantContext): string[
     ...settings.map(([name, value]) => `SET LOCAL ${name} = ${quoteLiteral(value ?? '')}`),
   ];
 }
+
+/**
+ * The context as one statement with its values bound, for pipelines where Citus is not
+ * installed: prepared once per connection like the work that follows it, where the seven
+ * `SET LOCAL` statements are parsed and planned again on every request (their text carries the
+ * values). `set_config(name, value, true)` is `SET LOCAL` as a function, with the same checks
+ * (the role must be one the session may become); Citus propagates only `SET LOCAL`, so a Citus
+ * pool keeps `contextStatements`.
+ */
+export function contextSetter(role: string, context: TenantContext): PipelineStatement {
+  if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new TenantryError('internal', `not a role name: ${role}`);
+  const values = [role, context.organizationId, context.userId, context.requestId, context.ipAddress, context.userAgent].map((value) => {
+    if (value?.includes('\0')) throw new TenantryError('bad_request', 'a context value contains a NUL character');
+    return value ?? '';
+  });
+  return { text: CONTEXT_SETTER, values };
+}
+
+const CONTEXT_SETTER = [
+  "select set_config('role', $1, true)",
+  "set_config('app.organization_id', $2, true)",
+  "set_config('app.user_id', $3, true)",
+  "set_config('app.request_id', $4, true)",
+  "set_config('app.ip_address', $5, true)",
+  "set_config('app.user_agent', $6, true)",
+].join(', ');
 
 /**
  * A string as an SQL literal: quotes doubled, and with a backslash the `E'…'` form with
