@@ -8,6 +8,7 @@ import { migrate } from '../../src/db/migrator/runner.js';
 import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
 import { createTaskInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
+import { updateTaskInOneTrip } from '../../src/features/tasks/update-in-one-trip.js';
 import { seedDemo } from '../../src/seed/demo.js';
 import { validateDatabase } from '../../src/validate/index.js';
 import { createCitusDatabase, dropCitusDatabase, runSql } from '../support/citus-cluster.js';
@@ -200,6 +201,33 @@ describe('a single-node database with data, distributed by tenantry db distribut
     // The demo's own subscriptions and the one above: a delivery each, each with its job.
     expect(deliveries).toEqual(Array.from({ length: listening?.n ?? 0 }, () => ({ jobs: 1 })));
     expect(deliveries.length).toBeGreaterThan(0);
+  });
+
+  it('updates a task in one round trip on the cluster: its live event and its webhook delivery and job', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ user_id: string; task_id: string; project_id: string }>(
+      `select m.user_id::text, t.id::text as task_id, t.project_id::text from members m
+         join tasks t on t.organization_id = m.organization_id and t.deleted_at is null
+        where m.organization_id = $1 and m.role = 'owner' order by t.id limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner and a task');
+    await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus', array['task.updated'], '\\x00')`, [organizationId]);
+    const eventsOf = () =>
+      db.query(`select kind, project_id::text from live_events where organization_id = $1 and resource_id = $2 order by id`, [organizationId, row.task_id]);
+    const before = await eventsOf();
+    const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-one-trip-update' };
+    const task = await updateTaskInOneTrip(call, row.task_id, { title: 'Updated in one trip on Citus', storyPoints: 8 });
+    expect(task).toMatchObject({ id: row.task_id, title: 'Updated in one trip on Citus', storyPoints: 8 });
+    expect(await eventsOf()).toEqual([...before, { kind: 'task.updated', project_id: row.project_id }]);
+    const deliveries = await db.query<{ jobs: number }>(
+      `select (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
+         from webhook_deliveries d where d.organization_id = $1 and d.event = 'task.updated' and d.body::json -> 'data' ->> 'id' = $2`,
+      [organizationId, row.task_id],
+    );
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((delivery) => delivery.jobs === 1)).toBe(true);
   });
 });
 

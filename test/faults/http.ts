@@ -11,7 +11,7 @@ export type Outcome = {
   failure: string | null;
 };
 
-export type RequestSpec = { label: string; method: 'GET' | 'POST'; path: string; body?: unknown };
+export type RequestSpec = { label: string; method: 'GET' | 'POST' | 'PATCH'; path: string; body?: unknown };
 
 /**
  * One HTTP request that never throws and never waits longer than `timeoutMs`: a hang shows up

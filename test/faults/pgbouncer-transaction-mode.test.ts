@@ -117,7 +117,7 @@ describe.skipIf(skipReason !== null)(`PgBouncer in transaction mode${skipReason 
     if (!test || !bouncer) throw new Error('set-up did not finish');
     for (const tenant of tenants) expect([...tenant.tasksByProject.values()].flat().length).toBeGreaterThan(0);
 
-    const kinds = ['list-projects', 'list-tasks', 'get-task', 'list-tasks', 'get-task', 'list-projects', 'list-tasks', 'get-task', 'list-tasks', 'create-task'] as const;
+    const kinds = ['list-projects', 'list-tasks', 'get-task', 'list-tasks', 'get-task', 'list-projects', 'list-tasks', 'update-task', 'list-tasks', 'create-task'] as const;
     const planned = Array.from({ length: REQUESTS }, (_, i) => plan(i));
     function plan(i: number): { tenant: TenantUnderTest; kind: (typeof kinds)[number]; spec: RequestSpec; projectId: string | null; taskId: string | null } {
       const tenant = tenants[i % 2];
@@ -135,6 +135,11 @@ describe.skipIf(skipReason !== null)(`PgBouncer in transaction mode${skipReason 
           return { tenant, kind, projectId, taskId: null, spec: { label: `${tenant.slug} ${kind}`, method: 'GET', path: `${base}/projects/${projectId}/tasks?limit=100` } };
         case 'get-task':
           return { tenant, kind, projectId: null, taskId, spec: { label: `${tenant.slug} ${kind}`, method: 'GET', path: `${base}/tasks/${taskId}` } };
+        case 'update-task':
+          return {
+            tenant, kind, projectId: null, taskId,
+            spec: { label: `${tenant.slug} ${kind}`, method: 'PATCH', path: `${base}/tasks/${taskId}`, body: { title: `renamed through pgbouncer ${i}` } },
+          };
         case 'create-task':
           return {
             tenant, kind, projectId: tenant.writeProjectId, taskId: null,
@@ -214,7 +219,7 @@ describe.skipIf(skipReason !== null)(`PgBouncer in transaction mode${skipReason 
       if (expected && [...ids].sort().join() !== [...expected].sort().join()) {
         problems.push(`${outcome.label}: ${ids.length} row(s), expected exactly the tenant's ${expected.length}`);
       }
-      if (item.kind === 'get-task' && ids[0] !== item.taskId) problems.push(`${outcome.label}: asked for ${item.taskId}, got ${ids[0]}`);
+      if ((item.kind === 'get-task' || item.kind === 'update-task') && ids[0] !== item.taskId) problems.push(`${outcome.label}: asked for ${item.taskId}, got ${ids[0]}`);
     }
 
     // Whatever was seen by one tenant must belong to it in the database (created rows included).

@@ -17,8 +17,11 @@ export async function insertAndNotify(tx: Tx, organizationId: string, events: (L
   await tx.execute(insertAndNotifySql(organizationId, JSON.stringify(events)));
 }
 
-/** `insertAndNotify`'s statement, with the events as JSON text (a placeholder in a statement built once). */
-export function insertAndNotifySql(organizationId: string | Placeholder, eventsJson: string | Placeholder): SQL {
+/**
+ * `insertAndNotify`'s statement, with the events as JSON text (a placeholder in a statement built
+ * once, or a subquery that builds them from a row the same transaction wrote).
+ */
+export function insertAndNotifySql(organizationId: string | Placeholder, eventsJson: string | Placeholder | SQL): SQL {
   return sql`
     with kept as (
       insert into live_events (organization_id, id, kind, project_id, resource_id)

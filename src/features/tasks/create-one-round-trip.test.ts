@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { engine } from '../../../test/support/database.js';
 import { subscribe as putOnPlan } from '../../../test/support/plan.js';
+import { countedRequest } from '../../../test/support/round-trips.js';
 
 type Task = { id: string; ref: string; assigneeId: string | null };
 
@@ -31,17 +32,11 @@ describe('tasks: a create in one database round trip', () => {
     await h.test.db.query(`delete from webhooks where organization_id = $1`, [h.tenantA.organizationId]);
   });
 
-  /** Statements sent for one create whose session is already cached. */
-  async function create(body: Record<string, unknown>, actor = h.tenantA.actors.member) {
-    await h.request(actor, 'GET', `${orgPath()}/tasks/WRT-1`);
-    const sent = vi.spyOn(pg.Client.prototype, 'query');
-    try {
-      const response = await h.request(actor, 'POST', tasksPath(), body);
-      return { status: response.status, body: (await response.json()) as Task & Record<string, unknown>, count: sent.mock.calls.length };
-    } finally {
-      sent.mockRestore();
-    }
-  }
+  /** One create, its round trips counted (the session already cached). */
+  const create = async (body: Record<string, unknown>, actor = h.tenantA.actors.member) => {
+    const sent = await countedRequest(h, actor, `${orgPath()}/tasks/WRT-1`, 'POST', tasksPath(), body);
+    return { ...sent, body: sent.body as Task & Record<string, unknown> };
+  };
 
   const subscribeTo = (events: string[]) =>
     h.test.db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/t', $2, '\\x00')`, [

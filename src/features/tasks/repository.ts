@@ -360,6 +360,29 @@ export async function updateTasks(tx: Tx, organizationId: string, ids: string[],
   return rows.map((row) => row.id);
 }
 
+/** `updateTasks` for one task by id as a pipeline statement, built once per set of fields changed. */
+const updateStatements = new Map<string, ReturnType<typeof plainStatement<Record<string, unknown>>>>();
+export function updateTaskStatement(organizationId: string, id: string, changes: UpdateTaskInput) {
+  const fields = (Object.keys(changes) as (keyof UpdateTaskInput)[]).filter((field) => changes[field] !== undefined).sort();
+  const shape = fields.join(',');
+  let statement = updateStatements.get(shape);
+  if (!statement) {
+    // Placeholders wrapped as SQL, which the builder leaves as they are: a plain value it would
+    // run through the column's encoder, which expects a value, not a placeholder.
+    const set: Partial<Record<keyof UpdateTaskInput, SQL>> = {};
+    for (const field of fields) set[field] = sql`${value(field)}`;
+    statement = plainStatement<Record<string, unknown>>(
+      buildWrite
+        .update(tasks)
+        .set(set)
+        .from(projects)
+        .where(and(ofLiveProject, eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, value('id')))),
+    );
+    updateStatements.set(shape, statement);
+  }
+  return statement.bind({ ...Object.fromEntries(fields.map((field) => [field, changes[field]])), organizationId, id });
+}
+
 /**
  * Queues moves and inserts within one project until this transaction ends: the same lock the
  * insert triggers take (migrations 0003 and 0010), so two writers never pick the same position.

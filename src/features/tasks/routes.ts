@@ -66,6 +66,7 @@ const get = createRoute({
   responses: { 200: json(Task, 'The task'), ...tenantErrorResponses },
 });
 const update = createRoute({
+  ...checksMembershipItself,
   method: 'patch', path: byId, tags, operationId: 'updateTask', summary: 'Change a task (status, assignee, sprint, epic, …)',
   request: { params: TaskParams, body: jsonBody(UpdateTaskBody) },
   responses: { 200: json(Task, 'The changed task'), ...tenantErrorResponses },
@@ -98,7 +99,7 @@ export function taskRoutes({ db }: RouterDeps) {
     .openapi(bulkUpdate, async (c) => c.json({ items: (await service.bulkUpdateTasks(call(c), c.req.valid('json'))).map(serialize) }, 200))
     .openapi(get, async (c) => c.json(taskJson(await service.getTask(await claimed(c), c.req.valid('param').id)), 200))
     .openapi(update, async (c) =>
-      c.json(serialize(await service.updateTask(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
+      c.json(serialize(await service.updateClaimedTask(await claimed(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(move, async (c) => c.json(serialize(await service.moveTask(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(remove, async (c) => {
       await service.deleteTask(call(c), c.req.valid('param').id);

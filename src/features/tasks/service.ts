@@ -6,6 +6,7 @@ import { requireProjectAccess } from '../shared/project-access.js';
 import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requirePermission, scopedCall } from '../shared/service-call.js';
 import { createTaskInOneTrip, createsInOneTrip } from './create-in-one-trip.js';
 import { positionBetween } from './position.js';
+import { updateTaskInOneTrip, updatesInOneTrip } from './update-in-one-trip.js';
 import * as repository from './repository.js';
 import {
   type BulkUpdateTasksInput,
@@ -149,6 +150,19 @@ export async function updateTask(call: ServiceCall, idOrRef: string, input: Upda
     await afterTasksUpdated(tx, notice(call), [{ before: task, after: updated }]);
     return updated;
   });
+}
+
+/**
+ * An update as the route asks for it: in one round trip when it tells no one (see
+ * update-in-one-trip.ts), else, or when a check refused it there, the ordinary update after
+ * the membership check, which answers why.
+ */
+export async function updateClaimedTask(call: ClaimedCall, idOrRef: string, input: UpdateTaskInput) {
+  if (updatesInOneTrip(idOrRef, input)) {
+    const task = await updateTaskInOneTrip(call, idOrRef, input);
+    if (task) return task;
+  }
+  return updateTask(await scopedCall(call), idOrRef, input);
 }
 
 /**

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Actor, type ApiHarness, createApiHarness } from '../../../test/support/api.js';
+import { engine } from '../../../test/support/database.js';
+import { countedRequest } from '../../../test/support/round-trips.js';
+
+type Task = Record<string, unknown> & { id: string; ref: string };
+
+/**
+ * A task update that tells no one sends its checks, its write, its read-back, its live event and
+ * its webhook deliveries in one database round trip, and writes exactly what the ordinary update
+ * writes (which a reference in the path still takes); anything the checks refuse is answered by
+ * the ordinary update, exactly as before.
+ */
+describe('tasks: an update in one database round trip', () => {
+  let h: ApiHarness;
+  let projectId: string;
+  let epicId: string;
+  const orgPath = () => `/api/v1/orgs/${h.tenantA.organizationId}`;
+
+  beforeAll(async () => {
+    h = await createApiHarness({ sessionCacheMs: 60_000 });
+    const { owner } = h.tenantA.actors;
+    const project = await h.request(owner, 'POST', `${orgPath()}/projects`, { name: 'Updates', key: 'UPD' });
+    projectId = ((await project.json()) as { id: string }).id;
+    const epic = await h.request(owner, 'POST', `${orgPath()}/projects/${projectId}/epics`, { title: 'An epic' });
+    epicId = ((await epic.json()) as { id: string }).id;
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+  beforeEach(async () => {
+    await h.test.db.query(`delete from webhooks where organization_id = $1`, [h.tenantA.organizationId]);
+  });
+
+  const createTask = async (body: Record<string, unknown> = { title: 'Before' }, inProject = projectId) => {
+    const response = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects/${inProject}/tasks`, body);
+    expect(response.status).toBe(201);
+    return (await response.json()) as Task;
+  };
+
+  /** One update, its round trips counted (the session already cached); `idOrRef` picks the path. */
+  const update = async (idOrRef: string, body: Record<string, unknown>, actor: Actor = h.tenantA.actors.member) => {
+    const sent = await countedRequest(h, actor, `${orgPath()}/tasks/UPD-1`, 'PATCH', `${orgPath()}/tasks/${idOrRef}`, body);
+    return { ...sent, body: sent.body as Task };
+  };
+
+  const subscribeTo = (events: string[]) =>
+    h.test.db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/t', $2, '\\x00')`, [
+      h.tenantA.organizationId,
+      events,
+    ]);
+
+  /** What one update wrote about a task besides the row: audit, history, live events, deliveries, notifications. */
+  async function writtenAbout(task: Task) {
+    const audit = await h.test.db.query<{ actor_user_id: string; changed_fields: string[]; old_values: Record<string, unknown>; new_values: Record<string, unknown>; request_id: string | null }>(
+      `select actor_user_id, changed_fields, old_values, new_values, request_id from audit_logs
+        where resource_type = 'tasks' and resource_id = $1 and action = 'update'`,
+      [task.id],
+    );
+    const history = await h.request(h.tenantA.actors.viewer, 'GET', `${orgPath()}/tasks/${task.id}/history`);
+    const events = await h.test.db.query<{ kind: string; project_id: string }>(`select kind, project_id from live_events where resource_id = $1 order by id`, [task.id]);
+    const deliveries = await h.test.db.query<{ body: string; jobs: number }>(
+      `select d.body, (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
+         from webhook_deliveries d where d.organization_id = $1 and d.event = 'task.updated' and d.body::json -> 'data' ->> 'id' = $2`,
+      [h.tenantA.organizationId, task.id],
+    );
+    const notifications = await h.test.db.query(`select user_id, type from notifications where task_id = $1 order by user_id, type`, [task.id]);
+    return { audit, history: ((await history.json()) as { items: Record<string, unknown>[] }).items, events, deliveries, notifications };
+  }
+
+  /** A task's values that differ between two tasks written alike. */
+  const OWN = ['id', 'number', 'ref', 'position', 'createdAt', 'updatedAt'];
+  const alike = (task: Record<string, unknown>) => Object.fromEntries(Object.entries(task).filter(([key]) => !OWN.includes(key)));
+  const auditAlike = ({ changed_fields, old_values, new_values, actor_user_id }: Awaited<ReturnType<typeof writtenAbout>>['audit'][number]) => {
+    const changed = changed_fields.filter((field) => field !== 'updated_at');
+    const pick = (values: Record<string, unknown>) => Object.fromEntries(changed.map((field) => [field, values[field]]));
+    return { actor_user_id, changed, old: pick(old_values), new: pick(new_values) };
+  };
+  const historyAlike = (entries: Record<string, unknown>[]) => entries.map(({ id: _id, at: _at, ...entry }) => entry);
+
+  it('updates in one round trip, writing what the ordinary update writes: answer, audit, history, live event, deliveries', async () => {
+    await subscribeTo(['task.updated']);
+    await subscribeTo(['task.created', 'task.updated']);
+    const original = { title: 'Before', description: 'old text', storyPoints: 1 };
+    const [fast, ordinary] = [await createTask(original), await createTask(original)];
+    const change = { title: 'After', description: 'new text, no mention', priority: 'high', storyPoints: 5, dueDate: '2031-04-05', epicId, acceptanceCriteria: null };
+
+    const oneTrip = await update(fast.id, change);
+    expect(oneTrip.status, JSON.stringify(oneTrip.body)).toBe(200);
+    const byRef = await update(ordinary.ref, change);
+    expect(byRef.status, JSON.stringify(byRef.body)).toBe(200);
+    if (engine === 'postgres') {
+      expect(oneTrip.count).toBe(1);
+      expect(byRef.count).toBeGreaterThan(1);
+    }
+
+    const read = await h.request(h.tenantA.actors.viewer, 'GET', `${orgPath()}/tasks/${fast.id}`);
+    expect(oneTrip.body).toEqual(await read.json());
+    expect(oneTrip.body).toMatchObject({ title: 'After', priority: 'high', storyPoints: 5, dueDate: '2031-04-05', epicId });
+    expect(alike(oneTrip.body)).toEqual(alike(byRef.body));
+
+    const [one, two] = [await writtenAbout(fast), await writtenAbout(ordinary)];
+    expect(one.audit).toHaveLength(1);
+    expect(one.audit.map(auditAlike)).toEqual(two.audit.map(auditAlike));
+    expect(one.audit[0]?.actor_user_id).toBe(h.tenantA.actors.member.userId);
+    expect(one.audit[0]?.request_id).toBeTruthy();
+    expect(historyAlike(one.history)).toEqual(historyAlike(two.history));
+    expect(one.events).toEqual([{ kind: 'task.created', project_id: projectId }, { kind: 'task.updated', project_id: projectId }]);
+    expect(one.events).toEqual(two.events);
+    expect(one.notifications).toEqual(two.notifications);
+    for (const [written, answer] of [[one, oneTrip.body], [two, byRef.body]] as const) {
+      expect(written.deliveries).toHaveLength(2);
+      for (const delivery of written.deliveries) {
+        expect(delivery.jobs).toBe(1);
+        const body = JSON.parse(delivery.body) as Record<string, unknown>;
+        expect(Object.keys(body)).toEqual(['event', 'organizationId', 'occurredAt', 'data']);
+        expect(body).toMatchObject({ event: 'task.updated', organizationId: h.tenantA.organizationId });
+        expect(Object.keys(body.data as object)).toEqual(Object.keys(answer));
+        expect(body.data).toEqual(answer);
+      }
+    }
+  });
+
+  it('clears fields (null) and unassigns in one round trip', async () => {
+    const task = await createTask({ title: 'Set', description: 'text', storyPoints: 3, assigneeId: h.tenantA.actors.member.userId });
+    const cleared = await update(task.id, { description: null, storyPoints: null, assigneeId: null });
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    if (engine === 'postgres') expect(cleared.count).toBe(1);
+    expect(cleared.body).toMatchObject({ description: null, storyPoints: null, assigneeId: null, assignee: null });
+  });
+
+  it('answers a refused update the ordinary way, having written nothing', async () => {
+    const task = await createTask();
+    const auditRows = async () => (await h.test.db.query<{ n: number }>(`select count(*)::int as n from audit_logs where resource_id = $1 and action = 'update'`, [task.id]))[0]?.n;
+    expect((await update(task.id, { title: 'Viewer' }, h.tenantA.actors.viewer)).status).toBe(403);
+    const outsider = await update(task.id, { title: 'Outsider' }, h.tenantB.actors.owner);
+    expect(outsider.status).toBe(404);
+    expect(outsider.body).toMatchObject({ error: { message: 'organization not found' } });
+    const theirs = await h.request(h.tenantB.actors.owner, 'POST', `/api/v1/orgs/${h.tenantB.organizationId}/projects`, { name: 'Theirs', key: 'THR' });
+    const theirProject = ((await theirs.json()) as { id: string }).id;
+    const theirTask = await h.request(h.tenantB.actors.owner, 'POST', `/api/v1/orgs/${h.tenantB.organizationId}/projects/${theirProject}/tasks`, { title: 'Theirs' });
+    const theirTaskId = ((await theirTask.json()) as { id: string }).id;
+    const otherTenantsTask = await update(theirTaskId, { title: 'Not here' });
+    expect(otherTenantsTask.body).toMatchObject({ error: { code: 'not_found', message: 'task not found' } });
+    const strayEpic = await update(task.id, { epicId: h.tenantB.organizationId });
+    expect(strayEpic.body).toMatchObject({ error: { code: 'not_found', message: 'epic not found (epicId)' } });
+    const strangerSprint = await update(task.id, { sprintId: h.tenantB.organizationId });
+    expect(strangerSprint.body).toMatchObject({ error: { code: 'not_found', message: 'sprint not found (sprintId)' } });
+    // An epic of another project of the same organization is not this task's.
+    const other = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects`, { name: 'Other', key: 'OTH' });
+    const otherId = ((await other.json()) as { id: string }).id;
+    const otherEpic = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects/${otherId}/epics`, { title: 'Elsewhere' });
+    const wrongEpic = await update(task.id, { epicId: ((await otherEpic.json()) as { id: string }).id });
+    expect(wrongEpic.body).toMatchObject({ error: { code: 'not_found', message: 'epic not found (epicId)' } });
+    expect(await auditRows()).toBe(0);
+    const [untouched] = await h.test.db.query<{ title: string }>(`select title from tasks where id = $1`, [theirTaskId]);
+    expect(untouched?.title).toBe('Theirs');
+    expect((await h.request(h.tenantA.actors.viewer, 'GET', `${orgPath()}/tasks/${task.id}`).then((response) => response.json())) as Task).toMatchObject({ title: 'Before' });
+  });
+
+  it('answers 404 for a task of a private project the caller is not on, and writes nothing', async () => {
+    const hidden = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects`, { name: 'Hidden', key: 'HID', visibility: 'private' });
+    expect(hidden.status).toBe(201);
+    const task = await createTask({ title: 'Secret' }, ((await hidden.json()) as { id: string }).id);
+    const refused = await update(task.id, { title: 'Seen' });
+    expect(refused.status).toBe(404);
+    const [row] = await h.test.db.query<{ title: string }>(`select title from tasks where id = $1`, [task.id]);
+    expect(row?.title).toBe('Secret');
+  });
+
+  it('goes the ordinary way when the update tells someone: a new status, a new assignee, a mention', async () => {
+    const { member, admin } = h.tenantA.actors;
+    const task = await createTask();
+    const status = await update(task.id, { status: 'in_progress' });
+    expect(status.status).toBe(200);
+    const assigned = await update(task.id, { assigneeId: admin.userId });
+    expect(assigned.body).toMatchObject({ assigneeId: admin.userId });
+    const mentioned = await update(task.id, { description: `over to @${member.email.split('@')[0] ?? ''}` }, admin);
+    expect(mentioned.status).toBe(200);
+    if (engine === 'postgres') for (const sent of [status, assigned, mentioned]) expect(sent.count).toBeGreaterThan(1);
+    const told = await h.test.db.query<{ user_id: string; type: string }>(`select user_id, type from notifications where task_id = $1 order by created_at`, [task.id]);
+    expect(told.map((row) => row.type)).toEqual(expect.arrayContaining(['status_changed', 'assigned', 'mentioned']));
+  });
+});
