@@ -1,0 +1,68 @@
+/**
+ * A task update's cost by the way it is sent, on PostgreSQL (demo data in a fresh database),
+ * interleaved in one run:
+ * - one trip: tasks/update-in-one-trip.ts, checks, update, read-back, live event and webhook
+ *   enqueue in one pipeline (what `PATCH …/tasks/{id}` sends when the update tells no one);
+ * - ordinary: the membership check (`scopedCall`), then the ordinary `updateTask` transaction,
+ *   what the route sent before and still sends for an update that tells someone.
+ * The ratio is the median of paired per-round ratios, ordinary over one trip.
+ *
+ *   npx tsx bench/task-update.ts [--seconds 20] [--keep]
+ */
+import { randomUUID } from 'node:crypto';
+import { generateMasterKey } from '../src/crypto/envelope.js';
+import { scopedCall } from '../src/features/shared/service-call.js';
+import { updateTask } from '../src/features/tasks/service.js';
+import { updateTaskInOneTrip } from '../src/features/tasks/update-in-one-trip.js';
+import { seedDemo } from '../src/seed/demo.js';
+import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
+import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
+import { interleave, timed } from './support/interleave.js';
+import { log, printTable, writeResult } from './support/report.js';
+import { median, pairedRatio, round } from './support/stats.js';
+
+const DATABASE = 'tenantry_bench_task_update';
+
+export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'keep'>) {
+  const { db } = await freshDatabase(DATABASE);
+  try {
+    await seedDemo(db, { production: false, masterKey: generateMasterKey() });
+    const [acme] = await db.query<{ organization_id: string; task_id: string; owner_id: string }>(
+      `select o.id as organization_id, t.id as task_id, m.user_id as owner_id
+         from organizations o join tasks t on t.organization_id = o.id and t.deleted_at is null
+         join projects p on p.organization_id = o.id and p.id = t.project_id and p.deleted_at is null
+         join members m on m.organization_id = o.id and m.role = 'owner'
+        where o.slug = 'acme' order by t.id limit 1`,
+    );
+    if (!acme) throw new Error('demo organization acme has no task');
+    const { organization_id: organizationId, task_id: taskId, owner_id: ownerId } = acme;
+    const claimed = { db, claim: { organizationId, userId: ownerId }, requestId: `bench:${randomUUID()}` };
+    let n = 0;
+    const change = () => ({ title: `Bench update ${++n}`, storyPoints: n % 13 });
+    const { samples, rounds } = await interleave(
+      [
+        { name: 'oneTrip', run: async () => ({ ms: await timed(async () => { if (!(await updateTaskInOneTrip(claimed, taskId, change()))) throw new Error('refused'); }) }) },
+        { name: 'ordinary', run: async () => ({ ms: await timed(async () => { await updateTask(await scopedCall(claimed), taskId, change()); }) }) },
+      ],
+      { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
+    );
+    const ms = (name: string) => samples[name]?.ms ?? [];
+    const result = {
+      rounds,
+      oneTripMedianMs: round(median(ms('oneTrip'))),
+      ordinaryMedianMs: round(median(ms('ordinary'))),
+      ordinaryOverOneTrip: round(pairedRatio(ms('ordinary'), ms('oneTrip'))),
+    };
+    printTable('Task update: one round trip against the ordinary path (paired, one run)', [
+      ['rounds', 'one trip (ms)', 'ordinary (ms)', 'ordinary / one trip'],
+      [result.rounds, result.oneTripMedianMs, result.ordinaryMedianMs, result.ordinaryOverOneTrip],
+    ]);
+    log(`wrote ${await writeResult('task-update', result)}`);
+    return result;
+  } finally {
+    await db.close();
+    if (!flags.keep) await dropBenchDatabase(DATABASE);
+  }
+}
+
+if (isMain(import.meta.url)) runMain(() => runTaskUpdateBench(parseFlags()));
