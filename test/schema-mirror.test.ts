@@ -47,7 +47,7 @@ function normaliseType(type: string): string {
   const aliases: Record<string, string> = {
     int4: 'integer', int8: 'bigint', int2: 'smallint', bool: 'boolean', float8: 'double precision',
     timestamptz: 'timestamp with time zone', 'timestamp with time zone': 'timestamp with time zone',
-    _text: 'text[]', varchar: 'text',
+    _text: 'text[]', _uuid: 'uuid[]', varchar: 'text',
   };
   const base = type.replace(/\(.*\)/, '');
   return aliases[base] ?? base;

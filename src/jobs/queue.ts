@@ -81,6 +81,11 @@ export type JobHandler<Payload> = {
   onSending?(tx: Tx, payload: Payload, ctx: { jobId: string; attempt: number }): Promise<void>;
   /** Called in the platform transaction that records the outcome (also for a crashed job). */
   onSettled?(tx: Tx, payload: Payload, outcome: JobOutcome, ctx: { jobId: string; attempt: number }): Promise<void>;
+  /**
+   * Turns work that writes recorded (not as jobs) into jobs of this kind, at the start of each
+   * pass, so they are claimed in the same pass: the webhook dispatcher.
+   */
+  feed?(): Promise<unknown>;
 };
 
 /** Fails the job without retrying it: retrying cannot help, or could do the work twice. */

@@ -133,6 +133,7 @@ export function startJobWorker(
 
   const pass = async (): Promise<number> => {
     let ran = 0;
+    for (const handler of handlers) await handler.feed?.();
     await sweepLapsed();
     while (!stopped) {
       const leaseToken = randomUUID();

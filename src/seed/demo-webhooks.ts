@@ -1,8 +1,9 @@
 import type { OrganizationSeed } from './context.js';
 
 /**
- * A webhook subscription with one logged delivery, and a GitHub pull request linked to the
- * first task, for each demo organization (the receiver is not real, so nothing is queued).
+ * A webhook subscription with one logged delivery, one recorded event for a deleted
+ * subscription, and a GitHub pull request linked to the first task, for each demo organization
+ * (the receiver is not real, so nothing is queued).
  */
 export async function seedWebhooks(seed: OrganizationSeed): Promise<void> {
   const { writer, organization } = seed;
@@ -36,6 +37,18 @@ export async function seedWebhooks(seed: OrganizationSeed): Promise<void> {
       attempts: 1,
       response_status: 200,
       delivered_at: seed.clock.at(-1, 9),
+    },
+  ]);
+  // An event recorded for a subscription deleted before the dispatcher came round: the first
+  // pass of a server's job worker drops it, queuing nothing (and there is a row to attack in
+  // the isolation suites).
+  await writer.insert('webhook_outbox', [
+    {
+      organization_id: seed.id,
+      id: seed.rowId('webhook-event', 'demo'),
+      event: 'task.updated',
+      subscription_id: seed.rowId('webhook', 'deleted'),
+      body,
     },
   ]);
   const github = organization.integrations.find((integration) => integration.type === 'github');

@@ -32,7 +32,8 @@ const FIRES_NORMALLY = new Set(['O', 'A']);
  * every change is already audited; notifications, derived from audited changes too (a storm of
  * a thousand would write a thousand trail rows); live_events, a few minutes' transport
  * buffer for the event stream; webhook_deliveries, a delivery log of audited changes
- * (every retry would otherwise add a trail row); and ai_token_usage, the monthly counter of
+ * (every retry would otherwise add a trail row); webhook_outbox, the events of audited changes
+ * waiting for their deliveries (a trail row would double the write's cost); and ai_token_usage, the monthly counter of
  * audited AI generations (every call would otherwise add two trail rows).
  */
 const UNAUDITED = new Set([
@@ -42,6 +43,7 @@ const UNAUDITED = new Set([
   'public.notifications',
   'public.live_events',
   'public.webhook_deliveries',
+  'public.webhook_outbox',
   'public.ai_token_usage',
 ]);
 

@@ -9,6 +9,7 @@ import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
 import { createTaskInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
 import { updateTaskInOneTrip } from '../../src/features/tasks/update-in-one-trip.js';
+import { dispatchWebhookEvents } from '../../src/features/webhooks/dispatcher.js';
 import { seedDemo } from '../../src/seed/demo.js';
 import { validateDatabase } from '../../src/validate/index.js';
 import { createCitusDatabase, dropCitusDatabase, runSql } from '../support/citus-cluster.js';
@@ -176,7 +177,7 @@ describe('a single-node database with data, distributed by tenantry db distribut
     expect(audit).toEqual([{ resource_type: 'tasks', action: 'update', changed_fields: ['title'] }]);
   });
 
-  it('creates a task in one round trip on the cluster, its webhook delivery and job queued by one statement', async () => {
+  it('creates a task in one round trip on the cluster, its webhook event recorded per subscriber, then dispatched into a delivery and job each', async () => {
     const [organizationId] = organizations;
     if (!organizationId) throw new Error('the demo seed has organizations');
     const [row] = await db.query<{ user_id: string; project_id: string }>(
@@ -189,6 +190,10 @@ describe('a single-node database with data, distributed by tenantry db distribut
     const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-one-trip' };
     const task = await createTaskInOneTrip(call, row.project_id, { title: 'One trip on Citus' });
     expect(task).toMatchObject({ title: 'One trip on Citus', projectId: row.project_id });
+    const recorded = await db.query(`select id from webhook_outbox where organization_id = $1 and body::json -> 'data' ->> 'id' = $2`, [organizationId, task?.id]);
+    expect(recorded.length).toBeGreaterThan(0);
+    await dispatchWebhookEvents(db);
+    expect(await db.query(`select id from webhook_outbox where organization_id = $1`, [organizationId])).toEqual([]);
     const deliveries = await db.query<{ jobs: number }>(
       `select (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
          from webhook_deliveries d where d.organization_id = $1 and d.body::json -> 'data' ->> 'id' = $2`,
@@ -221,6 +226,7 @@ describe('a single-node database with data, distributed by tenantry db distribut
     const task = await updateTaskInOneTrip(call, row.task_id, { title: 'Updated in one trip on Citus', storyPoints: 8 });
     expect(task).toMatchObject({ id: row.task_id, title: 'Updated in one trip on Citus', storyPoints: 8 });
     expect(await eventsOf()).toEqual([...before, { kind: 'task.updated', project_id: row.project_id }]);
+    await dispatchWebhookEvents(db);
     const deliveries = await db.query<{ jobs: number }>(
       `select (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
          from webhook_deliveries d where d.organization_id = $1 and d.event = 'task.updated' and d.body::json -> 'data' ->> 'id' = $2`,

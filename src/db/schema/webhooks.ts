@@ -54,6 +54,24 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
+/**
+ * An event a subscription wanted, recorded by the writing transaction and waiting for the
+ * dispatcher to make its delivery and job (migration 0037); deleted when it has.
+ */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    ...tenantColumns,
+    event: text('event', { enum: webhookEvents }).notNull(),
+    /** An active subscriber to `event` when the change was made. */
+    subscriptionId: uuid('subscription_id').notNull(),
+    /** The exact bytes each delivery signs and sends: the object as it was at the change. */
+    body: text('body').notNull(),
+    ...timestamps,
+  },
+  (t) => [...tenantKeys(t)],
+);
+
 export const taskLinkKinds = ['commit', 'pull_request'] as const;
 
 export const taskLinks = pgTable(

@@ -4,12 +4,13 @@ import { type ApiHarness, createApiHarness } from '../../../test/support/api.js'
 import { engine } from '../../../test/support/database.js';
 import { subscribe as putOnPlan } from '../../../test/support/plan.js';
 import { countedRequest } from '../../../test/support/round-trips.js';
+import { dispatchWebhookEvents } from '../webhooks/dispatcher.js';
 
 type Task = { id: string; ref: string; assigneeId: string | null };
 
 /**
  * A plain task create (no assignee, no mention) sends its checks, its writes, its watch, its
- * live event and its webhook deliveries in one database round trip; anything the checks refuse
+ * live event and its webhook event in one database round trip; anything the checks refuse
  * is answered by the ordinary create, exactly as before.
  */
 describe('tasks: a create in one database round trip', () => {
@@ -43,12 +44,20 @@ describe('tasks: a create in one database round trip', () => {
       h.tenantA.organizationId,
       events,
     ]);
-  const deliveriesOf = (taskId: string) =>
-    h.test.db.query<{ id: string; body: string; jobs: number }>(
+  /** The task's recorded webhook events, before the dispatcher fans them out. */
+  const recordedFor = (taskId: string) =>
+    h.test.db.query<{ subscription_id: string }>(`select subscription_id from webhook_outbox where organization_id = $1 and body::json -> 'data' ->> 'id' = $2`, [
+      h.tenantA.organizationId,
+      taskId,
+    ]);
+  const deliveriesOf = async (taskId: string) => {
+    await dispatchWebhookEvents(h.test.db);
+    return h.test.db.query<{ id: string; body: string; jobs: number }>(
       `select d.id, d.body, (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
          from webhook_deliveries d where d.organization_id = $1 and d.body::json -> 'data' ->> 'id' = $2`,
       [h.tenantA.organizationId, taskId],
     );
+  };
 
   it('creates a task in one round trip, answering what a read of it answers, with its audit row, watch and live event', async () => {
     const created = await create({ title: 'One trip', description: 'no mention here', storyPoints: 2, dueDate: '2031-02-03' });
@@ -66,15 +75,20 @@ describe('tasks: a create in one database round trip', () => {
     expect(events).toEqual([{ kind: 'task.created' }]);
   });
 
-  it('queues a delivery and its job per subscriber in the same round trip, the body the task as the API shows it', async () => {
+  it('records the event per subscriber in the same round trip, then a delivery and its job for each, the body the task as the API shows it', async () => {
+    await subscribeTo(['task.updated']);
     const none = await create({ title: 'Nobody listens' });
+    expect(await recordedFor(none.body.id)).toEqual([]);
     expect(await deliveriesOf(none.body.id)).toEqual([]);
+    await h.test.db.query(`delete from webhooks where organization_id = $1`, [h.tenantA.organizationId]);
     await subscribeTo(['task.created']);
     await subscribeTo(['task.created', 'task.updated']);
     await subscribeTo(['task.updated']);
     const heard = await create({ title: 'Two listen' });
     if (engine === 'postgres') expect(heard.count).toBe(1);
+    expect(await recordedFor(heard.body.id)).toHaveLength(2);
     const deliveries = await deliveriesOf(heard.body.id);
+    expect(await recordedFor(heard.body.id)).toEqual([]);
     expect(deliveries).toHaveLength(2);
     for (const delivery of deliveries) {
       expect(delivery.jobs).toBe(1);

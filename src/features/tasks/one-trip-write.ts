@@ -6,7 +6,7 @@ import { plainStatement } from '../../db/statement.js';
 import { withTenantPipeline } from '../../db/tenant-context.js';
 import { sqlState } from '../../errors.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { enqueueSql } from '../webhooks/repository.js';
+import { recordEventsSql } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
 import * as repository from './repository.js';
 
@@ -54,13 +54,14 @@ export function referenceExists(table: typeof epics | typeof sprints, id: Placeh
 }
 
 /**
- * The deliveries of `event` for the task `id` as it now is, its body built by the database, and
+ * `event` for the task `id` as it now is, recorded per subscriber for the webhook dispatcher,
+ * its body built by the database, and
  * only when someone listens (with no subscriber the statement reads the subscriptions' index
  * alone) and the task is live (one deleted between the check and the write was not changed).
  */
 export function taskDeliveriesStatement(event: WebhookEvent) {
   return plainStatement<{ organizationId: string; id: string; occurredAt: string }>(
-    enqueueSql(value('organizationId'), event, (anySubscriber) => {
+    recordEventsSql(value('organizationId'), event, (anySubscriber) => {
       const task = and(eq(tasks.organizationId, value('organizationId')), eq(tasks.id, value('id')), isNull(tasks.deletedAt), anySubscriber) as SQL;
       return sql`(${repository.selectTaskJson(task, (data) => webhookBodySql(event, value('organizationId'), value('occurredAt'), data))})`;
     }),

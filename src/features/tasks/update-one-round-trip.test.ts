@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Actor, type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { engine } from '../../../test/support/database.js';
 import { countedRequest } from '../../../test/support/round-trips.js';
+import { dispatchWebhookEvents } from '../webhooks/dispatcher.js';
 
 type Task = Record<string, unknown> & { id: string; ref: string };
 
@@ -59,6 +60,7 @@ describe('tasks: an update in one database round trip', () => {
     );
     const history = await h.request(h.tenantA.actors.viewer, 'GET', `${orgPath()}/tasks/${task.id}/history`);
     const events = await h.test.db.query<{ kind: string; project_id: string }>(`select kind, project_id from live_events where resource_id = $1 order by id`, [task.id]);
+    await dispatchWebhookEvents(h.test.db);
     const deliveries = await h.test.db.query<{ body: string; jobs: number }>(
       `select d.body, (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
          from webhook_deliveries d where d.organization_id = $1 and d.event = 'task.updated' and d.body::json -> 'data' ->> 'id' = $2`,

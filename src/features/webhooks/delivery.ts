@@ -16,6 +16,7 @@ import { sendMail } from '../../mail/send.js';
 import { renderContent } from '../../mail/templates.js';
 import type { OutboundFetch } from '../../net/outbound-guard.js';
 import { planFeature } from '../plans/features.js';
+import { dispatchWebhookEvents } from './dispatcher.js';
 import * as repository from './repository.js';
 import { secretContext } from './service.js';
 
@@ -44,7 +45,12 @@ export type DeliveryOptions = {
 };
 
 export function webhookJobHandler(options: DeliveryOptions): JobHandler<DeliveryPayload> {
-  return { kind: repository.DELIVER_JOB_KIND, payload: DeliveryPayload, run: (payload, ctx) => deliver(options, payload, ctx) };
+  return {
+    kind: repository.DELIVER_JOB_KIND,
+    payload: DeliveryPayload,
+    run: (payload, ctx) => deliver(options, payload, ctx),
+    feed: () => dispatchWebhookEvents(options.db),
+  };
 }
 
 async function deliver(options: DeliveryOptions, { organizationId, deliveryId }: DeliveryPayload, ctx: JobContext): Promise<void> {

@@ -1,6 +1,6 @@
-import { type Placeholder, type SQL, and, desc, eq, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { jobs, members, users, webhookDeliveries, webhookSubscriptions } from '../../db/schema/index.js';
+import { jobs, members, users, webhookDeliveries, webhookOutbox, webhookSubscriptions } from '../../db/schema/index.js';
 import type { WebhookEvent } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 
@@ -73,36 +73,82 @@ export async function deleteSubscription(tx: Tx, organizationId: string, id: str
 }
 
 /**
- * One delivery per active subscription to `event` and body, each with its job, in the caller's
- * transaction and in one statement: the deliveries' insert feeds the jobs' insert (a
- * data-modifying CTE), so a subscriber costs no extra round trip. With no subscriber this is
- * one indexed read that writes nothing.
+ * Records `event` for the dispatcher (dispatcher.ts), one row per body and active subscriber to
+ * it, in the caller's transaction and in one statement. With no subscriber this is one indexed
+ * read that writes nothing.
  */
-export async function enqueueDeliveries(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<void> {
+export async function recordEvents(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<void> {
   if (bodies.length === 0) return;
-  await tx.execute(enqueueSql(organizationId, event, () => sql`unnest(${sql.param(bodies)}::text[])`));
+  await tx.execute(recordEventsSql(organizationId, event, () => sql`unnest(${sql.param(bodies)}::text[])`));
 }
 
 /**
- * `enqueueDeliveries`'s statement, the bodies given by `bodies`: a FROM item of one text column
+ * `recordEvents`'s statement, the bodies given by `bodies`: a FROM item of one text column
  * (an unnested array, or a subquery that builds the body from the row just written, which
  * should be gated by `anySubscriber` so that with nobody listening it reads nothing).
- * The app role may add jobs but not read them: the jobs' insert returns nothing.
+ * The insert is a data-modifying CTE, its organization from the subscriptions' rows: the shape
+ * Citus runs on the organization's shard. As the top-level statement Citus pulls its SELECT to
+ * the coordinator and COPies the rows in, which RLS refuses.
  */
-export function enqueueSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, bodies: (anySubscriber: SQL) => SQL): SQL {
+export function recordEventsSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, bodies: (anySubscriber: SQL) => SQL): SQL {
   return sql`
     with subscribers as (
       select s.organization_id, s.id from ${webhookSubscriptions} s
        where s.organization_id = ${organizationId} and s.status = 'active' and ${event}::text = any(s.events)
-    ), delivered as (
-      insert into ${webhookDeliveries} (organization_id, id, subscription_id, event, body)
-      select s.organization_id, gen_random_uuid(), s.id, ${event}::text, bodies.body
+    ), recorded as (
+      insert into ${webhookOutbox} (organization_id, subscription_id, event, body)
+      select s.organization_id, s.id, ${event}::text, bodies.body
         from subscribers s cross join ${bodies(sql`exists (select from subscribers)`)} as bodies(body)
-      returning organization_id, id
+      returning 1
     )
-    insert into ${jobs} (id, kind, payload, max_attempts)
-    select gen_random_uuid(), ${DELIVER_JOB_KIND}, jsonb_build_object('organizationId', organization_id, 'deliveryId', id), ${DELIVERY_MAX_ATTEMPTS}::int
-      from delivered`;
+    select count(*) from recorded`;
+}
+
+export type PendingEvent = { id: string; event: WebhookEvent; subscriptionId: string; body: string; createdAt: Date };
+
+/** Organizations with events waiting for their fan-out (platform work: spans tenants). */
+export async function organizationsWithPendingEvents(tx: Tx, limit: number): Promise<string[]> {
+  const rows = await tx.selectDistinct({ organizationId: webhookOutbox.organizationId }).from(webhookOutbox).limit(limit);
+  return rows.map((row) => row.organizationId);
+}
+
+/**
+ * Takes up to `limit` of the organization's pending events, oldest first, skipping those another
+ * dispatcher holds; they stay held until the caller's transaction ends. One organization per
+ * claim: on Citus a locking read must stay on one shard.
+ */
+export async function claimPendingEvents(tx: Tx, organizationId: string, limit: number): Promise<PendingEvent[]> {
+  return tx
+    .select({ id: webhookOutbox.id, event: webhookOutbox.event, subscriptionId: webhookOutbox.subscriptionId, body: webhookOutbox.body, createdAt: webhookOutbox.createdAt })
+    .from(webhookOutbox)
+    .where(eq(webhookOutbox.organizationId, organizationId))
+    .orderBy(webhookOutbox.createdAt, webhookOutbox.id)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/**
+ * The deliveries of claimed events, one per event whose subscription still exists, each with its
+ * job, then the events are gone: in the caller's transaction, so a fan-out is all or nothing. A
+ * delivery's time is its event's (the change's), which orders the log. Plain multi-row inserts,
+ * off the request path, where a round trip more costs nobody.
+ */
+export async function fanOutEvents(tx: Tx, organizationId: string, events: PendingEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const existing = await tx
+    .select({ id: webhookSubscriptions.id })
+    .from(webhookSubscriptions)
+    .where(and(eq(webhookSubscriptions.organizationId, organizationId), inArray(webhookSubscriptions.id, [...new Set(events.map((e) => e.subscriptionId))])));
+  const live = new Set(existing.map((row) => row.id));
+  const deliveries = events
+    .filter((e) => live.has(e.subscriptionId))
+    .map((e) => ({ organizationId, id: uuidv7(), subscriptionId: e.subscriptionId, event: e.event, body: e.body, createdAt: e.createdAt }));
+  if (deliveries.length > 0) {
+    await tx.insert(webhookDeliveries).values(deliveries);
+    await queueDeliveryJobs(tx, organizationId, deliveries.map((delivery) => delivery.id));
+  }
+  await tx.delete(webhookOutbox).where(and(eq(webhookOutbox.organizationId, organizationId), inArray(webhookOutbox.id, events.map((e) => e.id))));
+  return deliveries.length;
 }
 
 export async function queueDeliveryJobs(tx: Tx, organizationId: string, deliveryIds: string[]): Promise<void> {

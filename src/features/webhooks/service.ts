@@ -16,9 +16,10 @@ import type { CreateWebhookInput, UpdateWebhookInput } from './schemas.js';
 export const secretContext = (organizationId: string, id: string) => `webhooks:${organizationId}:${id}`;
 
 /**
- * Queues `event` about each of `objects` for every active subscription to it, in the
- * transaction of the change: a delivery exists exactly when the change committed, and the
- * request never waits for a receiver. Each object is the changed thing as the API shows it.
+ * Records `event` about each of `objects` for every active subscription to it, in the
+ * transaction of the change: the dispatcher (dispatcher.ts) makes its deliveries exactly when
+ * the change committed, and the request never waits for a receiver nor queues jobs.
+ * Each object is the changed thing as the API shows it, as it is now.
  *
  * @example
  * await announceWebhookEvent(tx, organizationId, 'task.created', createdTasks);
@@ -26,7 +27,7 @@ export const secretContext = (organizationId: string, id: string) => `webhooks:$
 export async function announceWebhookEvent(tx: Tx, organizationId: string, event: WebhookEvent, objects: object[]): Promise<void> {
   const occurredAt = new Date().toISOString();
   const bodies = objects.map((data) => JSON.stringify({ event, organizationId, occurredAt, data }));
-  await repository.enqueueDeliveries(tx, organizationId, event, bodies);
+  await repository.recordEvents(tx, organizationId, event, bodies);
 }
 
 /**

@@ -9,6 +9,7 @@ import { type JobWorker, startJobWorker } from '../../jobs/worker.js';
 import { createOutboundFetch } from '../../net/outbound-guard.js';
 import { columnsContaining } from '../ai-providers/database-scan.js';
 import { DISABLE_AFTER_MS, webhookJobHandler } from './delivery.js';
+import { dispatchWebhookEvents } from './dispatcher.js';
 
 type Received = { headers: IncomingHttpHeaders; body: string };
 type Subscription = { id: string; secret: string; status: string };
@@ -237,6 +238,7 @@ describe('outgoing webhooks', () => {
   it("answers 404 for another tenant's subscription and delivery, like missing ones", async () => {
     const hook = await subscribe({ url: receiverUrl, events: ['task.created'] });
     await createTask('Mine');
+    await dispatchWebhookEvents(h.test.db);
     const [delivery] = await deliveries(hook.id);
     const outsider = h.tenantB.actors.owner;
     const other = `/api/v1/orgs/${h.tenantB.organizationId}/webhooks`;
