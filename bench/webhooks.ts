@@ -1,17 +1,21 @@
 /**
  * Webhook delivery's cost on the write path it hangs off, on PostgreSQL (demo data in a fresh
- * database), measured twice: acme with no subscription to task.created, then with one.
+ * database): the task create with one subscriber to task.created against the same create with
+ * none, the subscription switched on and off between the creates of every round (untimed), so
+ * each ratio is paired within one run.
  *
- * The create as the server runs it (tasks/create-in-one-trip.ts, one round trip):
- * - one trip: its pipeline without the deliveries' statement;
- * - one trip + enqueue: the whole pipeline, deliveries and their jobs in one more statement.
- * The ordinary (several round trips) create, still taken by creates that tell someone:
- * - base: the task-create transaction (project, references, insert), no after-steps;
- * - base + enqueue: the same plus announceWebhookEvent (one statement: deliveries and jobs);
- * - full ordinary createTask (checks, notifications, live events and webhooks), for scale.
+ * - one trip: the create as the server runs it (tasks/create-in-one-trip.ts, one round trip,
+ *   the webhook event's statement included), with none / with one subscriber;
+ * - one trip, no webhook statement: the same pipeline without that statement, for its own cost;
+ * - ordinary: the task-create transaction (project, references, insert) plus
+ *   announceWebhookEvent, as creates that tell someone run it, with none / with one.
  *
- * Interleaved rounds in one run; each ratio is the median of paired per-round ratios of
- * the "+ enqueue" variant over its base. Sending is not on the write path (the job queue does it later).
+ * The fan-out is not on the write path: the job worker's dispatcher turns each recorded event
+ * into deliveries and jobs later. Its own cost is timed after the rounds, off the request path:
+ * draining every event the rounds recorded (per event), and one event alone (the time it adds
+ * to a delivery, on top of waiting for the worker's next pass).
+ *
+ * Each ratio is the median of paired per-round ratios.
  *
  *   npx tsx bench/webhooks.ts [--seconds 20] [--keep]
  */
@@ -21,8 +25,8 @@ import { type ServiceCall, inTenant } from '../src/features/shared/service-call.
 import * as taskRepository from '../src/features/tasks/repository.js';
 import { withTenantPipeline } from '../src/db/tenant-context.js';
 import { createTaskStatements } from '../src/features/tasks/create-in-one-trip.js';
-import { createTask } from '../src/features/tasks/service.js';
-import { announceWebhookEvent, createWebhook } from '../src/features/webhooks/service.js';
+import { dispatchWebhookEvents } from '../src/features/webhooks/dispatcher.js';
+import { announceWebhookEvent } from '../src/features/webhooks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
 import { interleave, timed } from './support/interleave.js';
@@ -36,6 +40,9 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
   try {
     const masterKey = generateMasterKey();
     await seedDemo(db, { production: false, masterKey });
+    // The demo records one event for a deleted subscription per organization: dropped here, so
+    // the count below is the rounds' own.
+    await dispatchWebhookEvents(db);
     const [acme] = await db.query<{ organization_id: string; project_id: string; owner_id: string }>(
       `select o.id as organization_id, p.id as project_id, m.user_id as owner_id
          from organizations o join projects p on p.organization_id = o.id and p.deleted_at is null
@@ -60,41 +67,61 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
       const { statements, read } = createTaskStatements(claimed, projectId, input(), { webhooks });
       if (!read(await withTenantPipeline(db, { ...claimed.claim, requestId: claimed.requestId }, statements))) throw new Error('not created');
     };
-    const measure = async (label: string) => {
-      const { samples, rounds } = await interleave(
-        [
-          { name: 'oneTrip', run: async () => ({ ms: await timed(() => oneTrip(false)) }) },
-          { name: 'oneTripEnqueue', run: async () => ({ ms: await timed(() => oneTrip(true)) }) },
-          { name: 'base', run: async () => ({ ms: await timed(() => base(false)) }) },
-          { name: 'enqueue', run: async () => ({ ms: await timed(() => base(true)) }) },
-          { name: 'full', run: async () => ({ ms: await timed(() => createTask(owner, projectId, input())) }) },
-        ],
-        { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
-      );
-      const ms = (name: string) => samples[name]?.ms ?? [];
-      return {
-        case: label,
-        rounds,
-        oneTripMedianMs: round(median(ms('oneTrip'))),
-        oneTripEnqueueMedianMs: round(median(ms('oneTripEnqueue'))),
-        oneTripRatio: round(pairedRatio(ms('oneTripEnqueue'), ms('oneTrip'))),
-        baseMedianMs: round(median(ms('base'))),
-        enqueueMedianMs: round(median(ms('enqueue'))),
-        ratio: round(pairedRatio(ms('enqueue'), ms('base'))),
-        fullCreateTaskMedianMs: round(median(ms('full'))),
-        ordinaryOverOneTrip: round(pairedRatio(ms('full'), ms('oneTripEnqueue'))),
-      };
+    // The demo's own subscription hears task.created too: off, so that "none" means none.
+    await db.query(`update webhooks set status = 'disabled' where organization_id = $1`, [organizationId]);
+    const [hook] = await db.query<{ id: string }>(
+      `insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.bench.example/tenantry', array['task.created'], '\\x00') returning id`,
+      [organizationId],
+    );
+    if (!hook) throw new Error('no subscription');
+    const listening = (status: 'active' | 'disabled') => db.query(`update webhooks set status = $3 where organization_id = $1 and id = $2`, [organizationId, hook.id, status]);
+    /** The only subscriber to task.created, when active. */
+    const withSubscriber = (active: boolean, work: () => Promise<unknown>) => async () => {
+      await listening(active ? 'active' : 'disabled');
+      return { ms: await timed(work) };
     };
-    // First with no subscription to task.created (the demo one listens for other events),
-    // then with one, which makes every task create queue a delivery and its job.
-    const unsubscribed = await measure('no matching subscription');
-    await createWebhook(owner, masterKey, { url: 'https://hooks.bench.example/tenantry', events: ['task.created'] });
-    const subscribed = await measure('one matching subscription');
-    const [queued] = await db.query<{ n: number }>(`select count(*)::int as n from webhook_deliveries where organization_id = $1`, [organizationId]);
-    const result = { cases: [unsubscribed, subscribed], deliveriesQueued: queued?.n ?? 0 };
-    printTable('Task create: with the webhook enqueue / without (paired, one run per case)', [
-      ['case', 'rounds', 'one trip (ms)', 'one trip + enqueue (ms)', 'one-trip ratio', 'ordinary base (ms)', 'base + enqueue (ms)', 'ordinary ratio', 'full ordinary createTask (ms)', 'full ordinary / one trip'],
-      ...result.cases.map((c) => [c.case, c.rounds, c.oneTripMedianMs, c.oneTripEnqueueMedianMs, c.oneTripRatio, c.baseMedianMs, c.enqueueMedianMs, c.ratio, c.fullCreateTaskMedianMs, c.ordinaryOverOneTrip]),
+    const { samples, rounds } = await interleave(
+      [
+        { name: 'oneTripBare', run: withSubscriber(false, () => oneTrip(false)) },
+        { name: 'oneTripNone', run: withSubscriber(false, () => oneTrip(true)) },
+        { name: 'oneTripOne', run: withSubscriber(true, () => oneTrip(true)) },
+        { name: 'ordinaryNone', run: withSubscriber(false, () => base(true)) },
+        { name: 'ordinaryOne', run: withSubscriber(true, () => base(true)) },
+      ],
+      { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
+    );
+    const ms = (name: string) => samples[name]?.ms ?? [];
+    const [recorded] = await db.query<{ n: number }>(`select count(*)::int as n from webhook_outbox where organization_id = $1`, [organizationId]);
+    const events = recorded?.n ?? 0;
+    const drainMs = await timed(() => dispatchWebhookEvents(db));
+    await listening('active');
+    const single: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      await oneTrip(true);
+      single.push(await timed(() => dispatchWebhookEvents(db)));
+    }
+    await listening('disabled');
+    const [queued] = await db.query<{ n: number }>(`select count(*)::int as n from webhook_deliveries where organization_id = $1 and subscription_id = $2`, [organizationId, hook.id]);
+    const result = {
+      rounds,
+      oneTripBareMedianMs: round(median(ms('oneTripBare'))),
+      oneTripNoneMedianMs: round(median(ms('oneTripNone'))),
+      oneTripOneMedianMs: round(median(ms('oneTripOne'))),
+      oneTripRatio: round(pairedRatio(ms('oneTripOne'), ms('oneTripNone'))),
+      oneTripStatementRatio: round(pairedRatio(ms('oneTripNone'), ms('oneTripBare'))),
+      ordinaryNoneMedianMs: round(median(ms('ordinaryNone'))),
+      ordinaryOneMedianMs: round(median(ms('ordinaryOne'))),
+      ordinaryRatio: round(pairedRatio(ms('ordinaryOne'), ms('ordinaryNone'))),
+      dispatcher: { events, drainMs: round(drainMs), msPerEvent: round(events > 0 ? drainMs / events : 0), singleEventMedianMs: round(median(single)) },
+      deliveriesQueued: queued?.n ?? 0,
+    };
+    printTable('Task create: one subscriber to task.created / none (paired, one run)', [
+      ['rounds', 'one trip, no webhook statement (ms)', 'one trip, none (ms)', 'one trip, one (ms)', 'one-trip ratio', 'statement ratio (none / no statement)', 'ordinary, none (ms)', 'ordinary, one (ms)', 'ordinary ratio'],
+      [result.rounds, result.oneTripBareMedianMs, result.oneTripNoneMedianMs, result.oneTripOneMedianMs, result.oneTripRatio, result.oneTripStatementRatio, result.ordinaryNoneMedianMs, result.ordinaryOneMedianMs, result.ordinaryRatio],
+    ]);
+    printTable('Dispatcher, off the request path', [
+      ['events drained', 'drain (ms)', 'per event (ms)', 'one event alone, median of 50 (ms)', 'deliveries queued'],
+      [events, result.dispatcher.drainMs, result.dispatcher.msPerEvent, result.dispatcher.singleEventMedianMs, result.deliveriesQueued],
     ]);
     log(`wrote ${await writeResult('webhooks', result)}`);
     return result;
