@@ -1,4 +1,4 @@
-import { type Column, type Placeholder, type SQL, and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type Column, type SQL, and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
 import { epics, members, projects, sprints, tasks, users } from '../../db/schema/index.js';
@@ -12,8 +12,11 @@ import { type TaskCursor, type TaskOrder, afterCursor, orderBy } from './sort.js
 const assignee = alias(users, 'assignee');
 const reporter = alias(users, 'reporter');
 
-/** A task's own columns a client may see (not the search vector, not the soft-delete marker), with its project's key. */
-const taskFields = {
+/**
+ * Every column a client may see (not the search vector, not the soft-delete marker), with the
+ * project's key and the people the task names, read in the same statement.
+ */
+const visible = {
   id: tasks.id,
   organizationId: tasks.organizationId,
   projectId: tasks.projectId,
@@ -29,7 +32,9 @@ const taskFields = {
   priority: tasks.priority,
   storyPoints: tasks.storyPoints,
   assigneeId: tasks.assigneeId,
+  assignee: { id: assignee.id, name: assignee.name, image: assignee.image },
   createdById: tasks.createdById,
+  reporter: { id: reporter.id, name: reporter.name, image: reporter.image },
   dueDate: tasks.dueDate,
   completedAt: tasks.completedAt,
   position: tasks.position,
@@ -37,15 +42,12 @@ const taskFields = {
   updatedAt: tasks.updatedAt,
 };
 
-/** Every field a client may see, with the people the task names, for a statement that reads one task. */
-const visible = {
-  ...taskFields,
-  assignee: { id: assignee.id, name: assignee.name, image: assignee.image },
-  reporter: { id: reporter.id, name: reporter.name, image: reporter.image },
-};
+type Row = Awaited<ReturnType<typeof selectTasks>>[number];
+export type TaskView = Omit<Row, 'sortValue'> & { ref: string };
 
-/** A task's two people, joined to it directly. */
-const directly = { assignee: [assignee, eq(assignee.id, tasks.assigneeId)], reporter: [reporter, eq(reporter.id, tasks.createdById)] } as const;
+function toView({ sortValue: _sortValue, ...row }: Row): TaskView {
+  return { ...row, ref: `${row.projectKey}-${row.number}` };
+}
 
 /** Live (not soft-deleted) tasks of one organization; RLS checks the tenant again underneath. */
 const live = (organizationId: string): SQL => and(eq(tasks.organizationId, organizationId), isNull(tasks.deletedAt)) as SQL;
@@ -53,82 +55,15 @@ const live = (organizationId: string): SQL => and(eq(tasks.organizationId, organ
 /** Joins a task to its project, which must be live too: a deleted project hides its tasks. */
 const ofLiveProject = and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId), isNull(projects.deletedAt));
 
-/** How a list cuts its page: the order, and how many rows (a placeholder in a statement built once). */
-type PageCut = { order: TaskOrder; limit: Placeholder };
-
-/**
- * The tasks (with their project's key) and then the people they name, as CTEs of one
- * statement. The policy on `users` calls a function per user row it reads
- * (`app.is_member_of_current_organization`, migration 0014), and that call was most of a task
- * read's time under RLS (README, Private projects): joining `users` to each task twice called
- * it twice per task. Here the page is cut first (where, order, limit: the plan still walks a
- * project's position index in order), the distinct assignees and reporters of that page are
- * read once (`people`), and each task takes its two from there, so the policy runs once per
- * person. `sort_key` repeats the page's order for the outer query, which must sort again.
- */
-function tasksAndPeople(where: SQL | undefined, sortValue: SQL, cut?: PageCut) {
-  const page = build.$with('page').as(() => {
-    const query = build
-      .select({ ...taskFields, sortValue: sql<string | null>`${sortValue}`.as('sort_value'), sortKey: sql`${cut ? cut.order.key.expression : sql`null`}`.as('sort_key') })
-      .from(tasks)
-      .innerJoin(projects, ofLiveProject)
-      .where(where)
-      .$dynamic();
-    return cut ? query.orderBy(...orderBy(cut.order)).limit(cut.limit) : query;
-  });
-  // A join, not `users.id = any(…)`: a condition holding a subquery is not leakproof, so RLS
-  // would run the policy on every user row before it; the join's equality is leakproof and
-  // probes the primary key once per person.
-  const people = build.$with('people').as(
-    build
-      .select({ id: users.id, name: users.name, image: users.image })
-      .from(sql`unnest(array(select ${page.assigneeId} from ${page} union select ${page.createdById} from ${page})) as person(id)`)
-      .innerJoin(users, sql`${users.id} = person.id`),
-  );
-  const personAs = (name: string) => build.$with(name).as(build.select({ id: people.id, name: people.name, image: people.image }).from(people));
-  const assigneeOf = personAs('assignee');
-  const reporterOf = personAs('reporter');
-  const direction = cut?.order.descending ? 'desc' : 'asc';
-  return {
-    ctes: [page, people, assigneeOf, reporterOf] as const,
-    selection: {
-      ...withoutSortKey(page._.selectedFields),
-      assignee: { id: assigneeOf.id, name: assigneeOf.name, image: assigneeOf.image },
-      reporter: { id: reporterOf.id, name: reporterOf.name, image: reporterOf.image },
-    },
-    page,
-    joins: [
-      [assigneeOf, eq(assigneeOf.id, page.assigneeId)],
-      [reporterOf, eq(reporterOf.id, page.createdById)],
-    ] as const,
-    orderBy: cut ? [sql`${page.sortKey} ${sql.raw(`${direction}${cut.order.key.nullable ? ' nulls last' : ''}`)}`, sql`${page.id} ${sql.raw(direction)}`] : [],
-  };
-}
-
-/** A page's columns as the outer query shows them: all but the order key, which only sorts. */
-function withoutSortKey<T extends { sortKey: unknown }>({ sortKey: _sortKey, ...fields }: T): Omit<T, 'sortKey'> {
-  return fields;
-}
-
 /** One statement: tasks, their project's key and their people (users the policy on users lets the tenant see). */
-function selectTasks(tx: Tx, where: SQL | undefined, sortValue: SQL = sql`null`, cut?: PageCut) {
-  const { ctes, selection, page, joins, orderBy: order } = tasksAndPeople(where, sortValue, cut);
-  return tx.with(...ctes).select(selection).from(page).leftJoin(...joins[0]).leftJoin(...joins[1]).orderBy(...order);
-}
-
-/**
- * One task with its people joined directly: at most two policy calls, which costs less than the
- * CTEs of `selectTasks` for a single row (measured in the README, Private projects).
- */
-function selectOneTask(tx: Tx, where: SQL | undefined) {
-  return tx.select({ ...visible, sortValue: sql<string | null>`null` }).from(tasks).innerJoin(projects, ofLiveProject).leftJoin(...directly.assignee).leftJoin(...directly.reporter).where(where);
-}
-
-type Row = Awaited<ReturnType<typeof selectTasks>>[number];
-export type TaskView = Omit<Row, 'sortValue'> & { ref: string };
-
-function toView({ sortValue: _sortValue, ...row }: Row): TaskView {
-  return { ...row, ref: `${row.projectKey}-${row.number}` };
+function selectTasks(tx: Tx, where: SQL | undefined, sortValue: SQL = sql`null`) {
+  return tx
+    .select({ ...visible, sortValue: sql<string | null>`${sortValue}` })
+    .from(tasks)
+    .innerJoin(projects, ofLiveProject)
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
+    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .where(where);
 }
 
 export async function findProject(tx: Tx, organizationId: string, projectId: string): Promise<{ id: string; key: string } | undefined> {
@@ -242,7 +177,10 @@ function listQuery(organizationId: string, options: TaskListOptions) {
 /** One page (plus one row, to know whether another follows) of live tasks in the given order. */
 export async function listTasks(tx: Tx, organizationId: string, options: TaskListOptions): Promise<(TaskView & { sortValue: string | null })[]> {
   const { values, where } = listQuery(organizationId, options);
-  const rows = await selectTasks(tx, where(), options.order.key.asText, { order: options.order, limit: value('limit') }).execute(values);
+  const rows = await selectTasks(tx, where(), options.order.key.asText)
+    .orderBy(...orderBy(options.order))
+    .limit(value('limit'))
+    .execute(values);
   return rows.map((row) => ({ ...toView(row), sortValue: row.sortValue }));
 }
 
@@ -252,21 +190,22 @@ export async function listTasks(tx: Tx, organizationId: string, options: TaskLis
  */
 
 /** `selectTasks` for a statement built without a transaction. */
-function buildSelectTasks(where: SQL | undefined, sortValue: SQL = sql`null`, cut?: PageCut) {
-  const { ctes, selection, page, joins, orderBy: order } = tasksAndPeople(where, sortValue, cut);
-  return build.with(...ctes).select(selection).from(page).leftJoin(...joins[0]).leftJoin(...joins[1]).orderBy(...order);
+function buildSelectTasks(where: SQL | undefined, sortValue: SQL = sql`null`) {
+  return build
+    .select({ ...visible, sortValue: sql<string | null>`${sortValue}` })
+    .from(tasks)
+    .innerJoin(projects, ofLiveProject)
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
+    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .where(where);
 }
 
 const organization = sql.placeholder('organizationId');
-/** `selectOneTask` for a statement built without a transaction. */
-function buildSelectOneTask(where: SQL | undefined) {
-  return build.select({ ...visible, sortValue: sql<string | null>`null` }).from(tasks).innerJoin(projects, ofLiveProject).leftJoin(...directly.assignee).leftJoin(...directly.reporter).where(where);
-}
 const taskById = selectStatement<{ organizationId: string; id: string }, Row>(
-  buildSelectOneTask(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, sql.placeholder('id')))),
+  buildSelectTasks(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, sql.placeholder('id')))),
 );
 const taskByRef = selectStatement<{ organizationId: string; key: string; number: number }, Row>(
-  buildSelectOneTask(
+  buildSelectTasks(
     and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(projects.key, sql.placeholder('key')), eq(tasks.number, sql.placeholder('number'))),
   ),
 );
@@ -304,7 +243,7 @@ export function listTasksStatement(organizationId: string, options: TaskListOpti
   let statement = listStatements.get(shape);
   if (!statement) {
     statement = selectStatement<Record<string, unknown>, Row>(
-      buildSelectTasks(where(), options.order.key.asText, { order: options.order, limit: value('limit') }),
+      buildSelectTasks(where(), options.order.key.asText).orderBy(...orderBy(options.order)).limit(value('limit')),
     );
     listStatements.set(shape, statement);
   }
@@ -340,8 +279,8 @@ export function selectTaskJson(where: SQL, wrap: (task: SQL) => SQL) {
     .select({ json: wrap(jsonObjectOf({ ...visible, ref: sql`${projects.key} || '-' || ${tasks.number}` })) })
     .from(tasks)
     .innerJoin(projects, ofLiveProject)
-    .leftJoin(...directly.assignee)
-    .leftJoin(...directly.reporter)
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
+    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
     .where(where);
 }
 
@@ -350,7 +289,7 @@ export type TaskLookup = { id: string } | { key: string; number: number };
 
 export async function findTask(tx: Tx, organizationId: string, lookup: TaskLookup): Promise<TaskView | undefined> {
   const which = 'id' in lookup ? eq(tasks.id, lookup.id) : and(eq(projects.key, lookup.key.toUpperCase()), eq(tasks.number, lookup.number));
-  const [row] = await selectOneTask(tx, and(live(organizationId), which));
+  const [row] = await selectTasks(tx, and(live(organizationId), which));
   return row && toView(row);
 }
 
