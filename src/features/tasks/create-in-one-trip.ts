@@ -11,14 +11,14 @@ import { limitLockKey, takeLimitLock, withinLimit } from '../plans/limits.js';
 import { inGoodStanding } from '../plans/standing.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessWriter, runInOneTrip, taskDeliveriesStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessWriter, runInOneTrip, taskWebhookEventStatement } from './one-trip-write.js';
 import * as repository from './repository.js';
 import type { CreateTaskInput } from './schemas.js';
 
 /*
  * A task create in one database round trip: the tenant context, the checks, the insert (its
  * audit row comes from the trigger), the creator's watch, the live event and the webhook
- * deliveries with their jobs go out as one pipeline (db/pipeline.ts), one transaction. The
+ * event for the dispatcher go out as one pipeline (db/pipeline.ts), one transaction. The
  * checks raise when any fails (one-trip-write.ts); the condition is the conjunction of the
  * ordinary create's checks, so it never lets through what they refuse.
  */
@@ -49,7 +49,7 @@ const limitLock = plainStatement<{ key: string; organizationId: string; userId: 
 
 const liveEvent = plainStatement<{ organizationId: string; events: string }>(insertAndNotifySql(value('organizationId'), value('events')));
 
-const webhookDeliveries = taskDeliveriesStatement('task.created');
+const webhookEvent = taskWebhookEventStatement('task.created');
 
 /**
  * Whether a create can go in one round trip: not when it tells anyone (an assignee, a mention),
@@ -75,7 +75,7 @@ export function createTaskStatements(call: ClaimedCall, projectId: string, input
     watchStatement.bind({ organizationId, taskId: id, userId }),
     liveEvent.bind({ organizationId, events: JSON.stringify(withEventIds([{ kind: 'task.created', projectId, id }])) }),
   ];
-  if (options.webhooks) statements.push(webhookDeliveries.bind({ organizationId, id, occurredAt: new Date().toISOString() }));
+  if (options.webhooks) statements.push(webhookEvent.bind({ organizationId, id, occurredAt: new Date().toISOString() }));
   return { statements, read: (results: PipelineResult[]) => task.read(results[3]) };
 }
 

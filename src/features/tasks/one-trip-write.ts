@@ -12,7 +12,7 @@ import * as repository from './repository.js';
 
 /*
  * What the one-round-trip task writes (create-in-one-trip.ts, update-in-one-trip.ts) share: the
- * raising check around the caller's membership, the reference checks, the webhook deliveries
+ * raising check around the caller's membership, the reference checks, the webhook event
  * of the task just written, and the run that turns a refusal into "go the ordinary way".
  *
  * The writes cannot wait for the checks' answers without a second round trip, so the checks are
@@ -55,11 +55,10 @@ export function referenceExists(table: typeof epics | typeof sprints, id: Placeh
 
 /**
  * `event` for the task `id` as it now is, recorded per subscriber for the webhook dispatcher,
- * its body built by the database, and
- * only when someone listens (with no subscriber the statement reads the subscriptions' index
+ * its body built by the database, and only when someone listens (with no subscriber the statement reads the subscriptions' index
  * alone) and the task is live (one deleted between the check and the write was not changed).
  */
-export function taskDeliveriesStatement(event: WebhookEvent) {
+export function taskWebhookEventStatement(event: WebhookEvent) {
   return plainStatement<{ organizationId: string; id: string; occurredAt: string }>(
     recordEventsSql(value('organizationId'), event, (anySubscriber) => {
       const task = and(eq(tasks.organizationId, value('organizationId')), eq(tasks.id, value('id')), isNull(tasks.deletedAt), anySubscriber) as SQL;

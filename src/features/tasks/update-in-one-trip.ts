@@ -8,14 +8,14 @@ import { insertAndNotifySql } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessWriter, runInOneTrip, taskDeliveriesStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessWriter, runInOneTrip, taskWebhookEventStatement } from './one-trip-write.js';
 import * as repository from './repository.js';
 import type { UpdateTaskInput } from './schemas.js';
 
 /*
  * A task update in one database round trip: the tenant context, the checks, the update (its
  * audit row, hence the task's history entry, comes from the trigger), the task read as the API
- * answers it, the live event and the webhook deliveries go out as one pipeline, one transaction.
+ * answers it, the live event and the webhook event go out as one pipeline, one transaction.
  * The checks raise when any fails (one-trip-write.ts), and the ordinary update then answers.
  *
  * Only an update that tells no one goes this way: the ordinary path's notifications (a new
@@ -57,7 +57,7 @@ const liveEvent = plainStatement<{ organizationId: string; id: string; eventId: 
   ),
 );
 
-const webhookDeliveries = taskDeliveriesStatement('task.updated');
+const webhookEvent = taskWebhookEventStatement('task.updated');
 
 /**
  * Whether an update can go in one round trip: the task named by id (a reference goes the
@@ -77,7 +77,7 @@ export function updateTaskStatements(call: ClaimedCall, id: string, input: Updat
     repository.updateTaskStatement(organizationId, id, input),
     task.statement,
     liveEvent.bind({ organizationId, id, eventId: uuidv7() }),
-    webhookDeliveries.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
+    webhookEvent.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
   ];
   return { statements, read: (results: PipelineResult[]) => task.read(results[2]) };
 }
