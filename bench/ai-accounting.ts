@@ -12,8 +12,10 @@
  *
  *   NODE_ENV=test npx tsx bench/ai-accounting.ts [--rounds 200] [--provider-ms 0,300]
  */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import pino from 'pino';
-import { BUDGET_LEDGER, type TokenLedger } from '../src/features/ai-generate/budget.js';
+import { BUDGET_LEDGER, type TokenLedger, UNACCOUNTED_LEDGER } from '../src/features/ai-generate/budget.js';
 import { DEFAULT_AI_CALL_SETTINGS } from '../src/features/ai-generate/call-settings.js';
 import { createApp } from '../src/http/app.js';
 import { createApiHarness } from '../test/support/api.js';
@@ -26,11 +28,33 @@ const rounds = Number(option('--rounds', '200'));
 const latencies = option('--provider-ms', '0,300').split(',').map(Number);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-/** The month the real ledger would name, and no bookkeeping at all. */
-const NO_LEDGER: TokenLedger = {
-  reserve: () => Promise.resolve(`${new Date().toISOString().slice(0, 7)}-01`),
-  settle: () => Promise.resolve(),
-};
+/**
+ * What `work` sends to the database: statements, and how many of them open a transaction. On
+ * PostgreSQL each `pg.Client#query` call is one statement and one round trip (as
+ * test/support/round-trips.ts counts them); on PGlite each extended-protocol Parse message and
+ * each simple Query (BEGIN, COMMIT) is one statement.
+ */
+async function countStatements(work: () => Promise<unknown>): Promise<{ statements: number; transactions: number }> {
+  const texts: string[] = [];
+  // Both prototypes are patched for the length of `work` only; the casts name the one method.
+  const target = (process.env.DATABASE_URL ? pg.Client.prototype : PGlite.prototype) as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const method = process.env.DATABASE_URL ? 'query' : 'execProtocolStream';
+  const original = target[method]!;
+  target[method] = function (this: unknown, ...args: unknown[]) {
+    const [first] = args;
+    if (first instanceof Uint8Array) {
+      // PGlite: a protocol message; P (Parse) and Q (Query) carry a statement, the rest of a query's messages do not.
+      if (first[0] === 0x50 || first[0] === 0x51) texts.push(new TextDecoder().decode(first.subarray(5)));
+    } else texts.push(typeof first === 'string' ? first : String((first as { text?: string } | null)?.text ?? ''));
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    target[method] = original;
+  }
+  return { statements: texts.length, transactions: texts.filter((text) => /^\W*begin\b/i.test(text)).length };
+}
 
 const fake = await startFakeAiProvider();
 const h = await createApiHarness({ outbound: { allowPrivate: true } });
@@ -48,7 +72,7 @@ try {
   const appWith = (ledger: TokenLedger) =>
     createApp({ db: h.test.db, auth: h.auth, logger: pino({ level: 'silent' }), masterKey: h.masterKey, dataDir: h.dataDir, liveEvents: h.liveEvents,
       outbound: { allowPrivate: true }, ai: { ...DEFAULT_AI_CALL_SETTINGS, ledger } });
-  const apps = { accounted: appWith(BUDGET_LEDGER), unaccounted: appWith(NO_LEDGER) };
+  const apps = { accounted: appWith(BUDGET_LEDGER), unaccounted: appWith(UNACCOUNTED_LEDGER) };
   const generate = async (app: ReturnType<typeof createApp>) => {
     const started = performance.now();
     const response = await app.request(`/api/v1/orgs/${orgId}/ai/generate`, {
@@ -60,6 +84,11 @@ try {
   };
 
   console.log(`engine: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; rounds: ${rounds} per phase, interleaved`);
+  for (const [name, app] of Object.entries(apps)) {
+    await generate(app);
+    const sent = await countStatements(() => generate(app));
+    console.log(`${name}: ${sent.statements} statements in ${sent.transactions} transactions per generate`);
+  }
   for (const providerMs of latencies) {
     fake.setDefault({ reply: 'A short PRD.', usage: { input: 21, output: 7 }, delayMs: providerMs });
     for (let i = 0; i < 10; i++) {

@@ -1,10 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/rows.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 
-type Row = Record<string, unknown>;
-// node-postgres and PGlite both answer `execute` with an object holding `rows`.
-const rowsOf = (result: unknown): Row[] => (result as { rows: Row[] }).rows;
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 export type Budget = {
@@ -18,93 +16,109 @@ export type Budget = {
   reserved: number;
 };
 
-/**
- * The month's budget and how much of it is used and held. The plan is the live subscription's,
- * else Free, as for every other plan limit.
- */
+/** The first day of the transaction's UTC month, as a date: the month tokens are counted in. */
+const THIS_MONTH = sql`date_trunc('month', now() at time zone 'UTC')::date`;
+
+/** `settings.ai.monthlyTokenBudget` of the organization, or null. */
+const organizationBudget = (organizationId: string) =>
+  sql`(select (o.settings -> 'ai' ->> 'monthlyTokenBudget')::bigint from organizations o where o.id = ${organizationId})`;
+
+/** The plan's monthly tokens, or null: the live subscription's plan, else Free, as for every other plan limit. */
+const planBudget = (organizationId: string) => sql`(
+  select p.max_ai_tokens_per_month
+    from subscription_plans p
+    left join subscriptions s on s.plan_id = p.id and s.organization_id = ${organizationId}
+     and s.status in ('trialing', 'active', 'past_due')
+   where s.id is not null or (p.code = 'free' and not exists (
+           select from subscriptions x where x.organization_id = ${organizationId}
+              and x.status in ('trialing', 'active', 'past_due')))
+   order by s.id is null
+   limit 1)`;
+
+/** The month's budget and how much of it is used and held. */
 export async function readBudget(tx: Tx, organizationId: string): Promise<Budget> {
-  const [row] = rowsOf(
+  const [row] = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      select to_char(date_trunc('month', now() at time zone 'UTC'), 'YYYY-MM-DD') as month,
-             (select (o.settings -> 'ai' ->> 'monthlyTokenBudget')::bigint from organizations o where o.id = ${organizationId}) as organization_budget,
-             (select p.max_ai_tokens_per_month
-                from subscription_plans p
-                left join subscriptions s on s.plan_id = p.id and s.organization_id = ${organizationId}
-                 and s.status in ('trialing', 'active', 'past_due')
-               where s.id is not null or (p.code = 'free' and not exists (
-                       select from subscriptions x where x.organization_id = ${organizationId}
-                          and x.status in ('trialing', 'active', 'past_due')))
-               order by s.id is null
-               limit 1) as plan_budget,
-             (select u.used_tokens from ai_token_usage u
-               where u.organization_id = ${organizationId} and u.month = date_trunc('month', now() at time zone 'UTC')::date) as used,
-             (select u.reserved_tokens from ai_token_usage u
-               where u.organization_id = ${organizationId} and u.month = date_trunc('month', now() at time zone 'UTC')::date) as reserved`),
+      select to_char(${THIS_MONTH}, 'YYYY-MM-DD') as month,
+             ${organizationBudget(organizationId)} as organization_budget,
+             ${planBudget(organizationId)} as plan_budget,
+             u.used_tokens as used, u.reserved_tokens as reserved
+        from (select) one
+        left join ai_token_usage u on u.organization_id = ${organizationId} and u.month = ${THIS_MONTH}`),
   );
-  const organizationBudget = numberOrNull(row?.organization_budget);
-  const planBudget = numberOrNull(row?.plan_budget);
-  const budgets = [organizationBudget, planBudget].filter((value) => value !== null);
+  const organization = numberOrNull(row?.organization_budget);
+  const plan = numberOrNull(row?.plan_budget);
+  const budgets = [organization, plan].filter((value) => value !== null);
   return {
     month: String(row?.month),
     budget: budgets.length ? Math.min(...budgets) : null,
-    organizationBudget,
-    planBudget,
+    organizationBudget: organization,
+    planBudget: plan,
     used: Number(row?.used ?? 0),
     reserved: Number(row?.reserved ?? 0),
   };
 }
 
-/**
- * Holds `tokens` of the month's budget, in one statement: the row lock of `on conflict do
- * update` queues concurrent reservations, and each re-checks used + reserved against the budget
- * on the row as the one before left it, so together they never pass it. Refuses with
- * `limit_exceeded` (nothing written) when the tokens do not fit.
- */
-export async function reserveTokens(tx: Tx, organizationId: string, budget: Budget, tokens: number): Promise<void> {
-  const refuse = (used: number, reserved: number) =>
-    new TenantryError(
-      'limit_exceeded',
-      `the monthly AI token budget is ${budget.budget}: ${used} used and ${reserved} reserved leave too little for this call's ${tokens}`,
-      { resource: 'ai_tokens', limit: budget.budget, used, reserved, requested: tokens },
-    );
-  if (budget.budget !== null && tokens > budget.budget) throw refuse(budget.used, budget.reserved);
-  const limit = budget.budget;
-  const rows = rowsOf(
-    await tx.execute(sql`
-      insert into ai_token_usage as u (organization_id, month, used_tokens, reserved_tokens)
-      values (${organizationId}, ${budget.month}::date, 0, ${tokens})
-      on conflict (organization_id, month) do update
-         set reserved_tokens = u.reserved_tokens + excluded.reserved_tokens
-       where ${limit}::bigint is null or u.used_tokens + u.reserved_tokens + excluded.reserved_tokens <= ${limit}::bigint
-      returning u.used_tokens`),
+/** The refusal of a reservation that did not fit, with the month as it stands now. */
+export async function refusal(tx: Tx, organizationId: string, tokens: number): Promise<TenantryError> {
+  const now = await readBudget(tx, organizationId);
+  return new TenantryError(
+    'limit_exceeded',
+    `the monthly AI token budget is ${now.budget}: ${now.used} used and ${now.reserved} reserved leave too little for this call's ${tokens}`,
+    { resource: 'ai_tokens', limit: now.budget, used: now.used, reserved: now.reserved, requested: tokens },
   );
-  if (rows.length === 0) {
-    const now = await readBudget(tx, organizationId);
-    throw refuse(now.used, now.reserved);
-  }
 }
 
-/** The bookkeeping a generation runs inside its own transactions: hold before the call, settle after. */
+/**
+ * The bookkeeping around each generation, as SQL that rides in the generation's own statements
+ * (repository.ts), so that it costs no round trip of its own: the reservation in the statement
+ * that writes the generation before the call, the settlement in the one that settles it after.
+ */
 export type TokenLedger = {
-  /** Holds `tokens` of the month's budget or refuses with `limit_exceeded`; answers the month (`2026-12-01`) it holds them in. */
-  reserve(tx: Tx, organizationId: string, tokens: number): Promise<string>;
-  settle(tx: Tx, organizationId: string, month: string, reserved: number, used: number): Promise<void>;
+  /**
+   * A query that holds `tokens` of the month's budget and answers one row, `month`
+   * (`2026-12-01`), the month it holds them in; or no row, having written nothing, when they do
+   * not fit. It runs as a CTE of the generation's insert, which writes nothing without its row.
+   */
+  reservation(organizationId: string, tokens: number): SQL;
+  /**
+   * A statement that gives `released` (an SQL expression, evaluated in the settling statement)
+   * back to `month`'s reserved tokens and counts `used`; it runs as a CTE of the settlement.
+   */
+  settlement(organizationId: string, month: string, released: SQL, used: number): SQL;
 };
 
-/** The real bookkeeping: read the budget in force, reserve against it, settle to what was used. */
+/**
+ * The real bookkeeping. The reservation is one `insert … on conflict do update … where used +
+ * reserved + n <= budget` on the month's `ai_token_usage` row, with the budget in force read in
+ * the same statement: the row lock of `on conflict do update` queues concurrent reservations,
+ * and each re-checks used + reserved on the row as the one before left it, so together they
+ * never pass the budget. A first reservation of the month (no row yet) inserts only when it
+ * fits on its own; two first ones at once meet on the unique key, and the second re-checks.
+ */
 export const BUDGET_LEDGER: TokenLedger = {
-  reserve: async (tx, organizationId, tokens) => {
-    const budget = await readBudget(tx, organizationId);
-    await reserveTokens(tx, organizationId, budget, tokens);
-    return budget.month;
-  },
-  settle: settleTokens,
+  reservation: (organizationId, tokens) => sql`
+    with budget as (select least(${organizationBudget(organizationId)}, ${planBudget(organizationId)}) as tokens)
+    insert into ai_token_usage as u (organization_id, month, used_tokens, reserved_tokens)
+    select ${organizationId}::uuid, ${THIS_MONTH}, 0, ${tokens}::bigint from budget
+     where budget.tokens is null or ${tokens}::bigint <= budget.tokens
+    on conflict (organization_id, month) do update
+       set reserved_tokens = u.reserved_tokens + excluded.reserved_tokens
+     where (select tokens from budget) is null
+        or u.used_tokens + u.reserved_tokens + excluded.reserved_tokens <= (select tokens from budget)
+    returning to_char(u.month, 'YYYY-MM-DD') as month`,
+  settlement: (organizationId, month, released, used) => sql`
+    update ai_token_usage
+       set reserved_tokens = greatest(reserved_tokens - ${released}, 0), used_tokens = used_tokens + ${used}::bigint
+     where organization_id = ${organizationId}::uuid and month = ${month}::date`,
 };
 
-/** Turns a reservation into what was used (0 when the call failed): the held tokens go back either way. */
-export async function settleTokens(tx: Tx, organizationId: string, month: string, reserved: number, used: number): Promise<void> {
-  await tx.execute(sql`
-    update ai_token_usage
-       set reserved_tokens = greatest(reserved_tokens - ${reserved}, 0), used_tokens = used_tokens + ${used}
-     where organization_id = ${organizationId} and month = ${month}::date`);
-}
+/**
+ * No bookkeeping at all: the reservation answers the month without holding anything, the
+ * settlement is a query nothing reads (so PostgreSQL never runs it). The server never uses it;
+ * bench/ai-accounting.ts and the round-trip test price the real ledger against it.
+ */
+export const UNACCOUNTED_LEDGER: TokenLedger = {
+  reservation: () => sql`select to_char(${THIS_MONTH}, 'YYYY-MM-DD') as month`,
+  settlement: () => sql`select`,
+};

@@ -11,7 +11,7 @@ import { appendPromptIn } from '../project-prompts/service.js';
 import { requireLiveProject } from '../shared/live-project.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import { bulkCreateTasks } from '../tasks/service.js';
-import { type TokenLedger, readBudget } from './budget.js';
+import { type TokenLedger, readBudget, refusal } from './budget.js';
 import type { AiCallSettings } from './call-settings.js';
 import * as context from './context.js';
 import { languageModelFor } from './language-model.js';
@@ -76,10 +76,10 @@ async function contextFor(tx: Tx, organizationId: string, input: GenerateInput) 
 
 /**
  * Everything before the model is called, in one transaction: the plan feature, the provider and
- * its key, the context, the reservation of the prompt's estimate plus maxOutputTokens (refused
- * with `limit_exceeded` when it does not fit, and then nothing is written), the price in force,
- * the chat question, and the generation row marked reserved. It commits before the call, so
- * concurrent calls see the reservation.
+ * its key, the context, the price in force, the chat question, and the generation row marked
+ * reserved, written in one statement with the reservation of the prompt's estimate plus
+ * maxOutputTokens (refused with `limit_exceeded` when it does not fit, and then nothing is
+ * written). It commits before the call, so concurrent calls see the reservation.
  */
 export async function prepareGeneration(call: ServiceCall, deps: GenerateDeps, input: GenerateInput): Promise<Prepared> {
   requirePermission(call, 'work:write');
@@ -97,12 +97,11 @@ export async function prepareGeneration(call: ServiceCall, deps: GenerateDeps, i
     const conversation = conversationFor(input.task, input.prompt, background);
     const promptEstimate = estimatePromptTokens(conversation);
     const reserved = promptEstimate + input.maxOutputTokens;
-    const month = await deps.ledger.reserve(tx, organizationId, reserved);
     const price = await currentPrice(tx, organizationId, provider.kind, provider.model ?? '');
     const chat = input.task === 'chat' && projectId ? { projectId, conversationId: input.conversationId ?? uuidv7() } : null;
     if (chat) await appendPromptIn(tx, organizationId, userId, chat.projectId, { conversationId: chat.conversationId, role: 'user', content: input.prompt });
     const generationId = uuidv7();
-    await repository.insertReserved(tx, organizationId, {
+    const month = await repository.insertReserved(tx, organizationId, {
       id: generationId,
       projectId,
       userId,
@@ -119,7 +118,9 @@ export async function prepareGeneration(call: ServiceCall, deps: GenerateDeps, i
         ...(background.sprint ? { sprintId: background.sprint.id } : {}),
         ...(chat ? { conversationId: chat.conversationId } : {}),
       },
-    });
+    }, deps.ledger.reservation(organizationId, reserved));
+    // Nothing was written; the transaction's rollback takes back the chat question too.
+    if (month === undefined) throw await refusal(tx, organizationId, reserved);
     return {
       call, generationId, task: input.task, model, apiKey: provider.apiKey, conversation, maxOutputTokens: input.maxOutputTokens,
       promptEstimate, reserved, month, ledger: deps.ledger, chat,
@@ -209,13 +210,17 @@ export async function settleGeneration(prepared: Prepared, outcome: Outcome) {
     error: outcome.error,
     price: prepared.price,
     metadata: { ...(proposals ? { proposals } : {}), ...(used.estimated ? { usageEstimated: true } : {}) },
+    reserved: prepared.reserved,
   };
+  const tokens = used.inputTokens + used.outputTokens;
   return inTenant(call, async (tx) => {
-    // The generation first (its row lock orders this against the sweep): a call so slow that
-    // the sweep released its reservation records its usage without giving the tokens back twice.
-    const settled = await repository.settleGeneration(tx, organizationId, prepared.generationId, settlement, true);
+    // One statement settles the generation still reserved and the month's count. A call so slow
+    // that the sweep released its reservation meanwhile finds it no longer reserved: its usage
+    // is counted and nothing given back twice, and its record is written by a second statement.
+    const settled = await repository.settleReserved(tx, organizationId, prepared.generationId, settlement, (released) =>
+      prepared.ledger.settlement(organizationId, prepared.month, released, tokens),
+    );
     const row = settled ?? found(await repository.settleGeneration(tx, organizationId, prepared.generationId, settlement), 'AI generation');
-    await prepared.ledger.settle(tx, organizationId, prepared.month, settled ? prepared.reserved : 0, used.inputTokens + used.outputTokens);
     if (prepared.chat && outcome.text) {
       await appendPromptIn(tx, organizationId, null, prepared.chat.projectId, {
         conversationId: prepared.chat.conversationId, role: 'assistant', content: outcome.text,
