@@ -179,6 +179,7 @@ describe('composite foreign keys', () => {
 describe('functions that bypass RLS, and the lookups policies trust', () => {
   const TESTED = [
     'app.acting_user_is_member',
+    'app.copy_member_person',
     'app.is_member_of_current_organization',
     'app.matching_task_ids',
     'app.matching_task_page',
@@ -262,6 +263,20 @@ describe('functions that bypass RLS, and the lookups policies trust', () => {
     expect(await ask(userA, orgA)).toEqual([{ member: true }]);
     expect(await ask(userA, orgB)).toEqual([{ member: false }]);
     expect(await ask(null, orgA)).toEqual([{ member: false }]);
+  });
+
+  it("app.copy_member_person copies the member's own user, and a tenant cannot rename a member", async () => {
+    const userA = await memberOnlyOf(orgA);
+    const rename = (organizationId: string | null) =>
+      asApp(test.db, { organizationId }, (s) =>
+        s.query("update members set name = 'Forged', image = 'https://attacker.example/x.png' where user_id = $1 returning name, image", [userA]),
+      );
+    const [person] = await test.db.query<{ name: string; image: string | null }>('select name, image from users where id = $1', [userA]);
+    // Its own tenant may write the row, but the copy comes back from users; tenant B reaches no row.
+    expect(await rename(orgA ?? null)).toEqual([person]);
+    expect(await rename(orgB ?? null)).toEqual([]);
+    const [copy] = await test.db.query('select name, image from members where organization_id = $1 and user_id = $2', [orgA, userA]);
+    expect(copy).toEqual(person);
   });
 
   it("app.project_of_task and app.project_of_document answer about the context tenant's rows only", async () => {

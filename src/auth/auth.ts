@@ -5,6 +5,7 @@ import type { Database } from '../db/connection.js';
 import * as schema from '../db/schema/index.js';
 import { queueAccountMail } from './account-mail.js';
 import { recordAuthEvent } from './auth-events.js';
+import { copyPersonToMemberships, isPerson } from './member-names.js';
 import { requestLimitStorage } from './request-limit.js';
 
 export type AuthOptions = {
@@ -85,6 +86,14 @@ export function createAuth(options: AuthOptions) {
       }),
     ],
     databaseHooks: {
+      // Task reads show the members' copy of a person's name and image (migration 0038).
+      user: {
+        update: {
+          after: async (user) => {
+            if (isPerson(user)) await copyPersonToMemberships(options.db, user);
+          },
+        },
+      },
       session: {
         create: {
           after: async (session) => {

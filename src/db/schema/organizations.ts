@@ -82,6 +82,10 @@ export const members = pgTable(
     ...tenantColumns,
     userId: uuid('user_id').notNull(),
     role: text('role', { enum: memberRoles }).notNull().default('member'),
+    // The person's name and image, copied from users by a trigger on insert and kept current by
+    // the auth's user-update hook (migration 0038), so reads that show people stay in the tenant.
+    name: text('name').notNull().default(''),
+    image: text('image'),
     ...timestamps,
   },
   (t) => [

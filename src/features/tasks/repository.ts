@@ -1,7 +1,7 @@
 import { type Column, type SQL, and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
-import { epics, members, projects, sprints, tasks, users } from '../../db/schema/index.js';
+import { epics, members, projects, sprints, tasks } from '../../db/schema/index.js';
 import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
 import type { PipelineResult } from '../../db/pipeline.js';
 import { type SelectStatement, build, buildWrite, jsonObjectOf, plainStatement, selectStatement } from '../../db/statement.js';
@@ -9,8 +9,15 @@ import type { Tx } from '../../db/tenant-context.js';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas.js';
 import { type TaskCursor, type TaskOrder, afterCursor, orderBy } from './sort.js';
 
-const assignee = alias(users, 'assignee');
-const reporter = alias(users, 'reporter');
+/*
+ * The people a task names, read from the tenant's members (their copy of name and image,
+ * migration 0038) rather than from users: the users policy is a function call per joined row,
+ * the members policy a one-time filter.
+ */
+const assignee = alias(members, 'assignee');
+const reporter = alias(members, 'reporter');
+const ofAssignee = and(eq(assignee.organizationId, tasks.organizationId), eq(assignee.userId, tasks.assigneeId));
+const ofReporter = and(eq(reporter.organizationId, tasks.organizationId), eq(reporter.userId, tasks.createdById));
 
 /**
  * Every column a client may see (not the search vector, not the soft-delete marker), with the
@@ -32,9 +39,9 @@ const visible = {
   priority: tasks.priority,
   storyPoints: tasks.storyPoints,
   assigneeId: tasks.assigneeId,
-  assignee: { id: assignee.id, name: assignee.name, image: assignee.image },
+  assignee: { id: assignee.userId, name: assignee.name, image: assignee.image },
   createdById: tasks.createdById,
-  reporter: { id: reporter.id, name: reporter.name, image: reporter.image },
+  reporter: { id: reporter.userId, name: reporter.name, image: reporter.image },
   dueDate: tasks.dueDate,
   completedAt: tasks.completedAt,
   position: tasks.position,
@@ -55,14 +62,14 @@ const live = (organizationId: string): SQL => and(eq(tasks.organizationId, organ
 /** Joins a task to its project, which must be live too: a deleted project hides its tasks. */
 const ofLiveProject = and(eq(projects.organizationId, tasks.organizationId), eq(projects.id, tasks.projectId), isNull(projects.deletedAt));
 
-/** One statement: tasks, their project's key and their people (users the policy on users lets the tenant see). */
+/** One statement: tasks, their project's key and their people. */
 function selectTasks(tx: Tx, where: SQL | undefined, sortValue: SQL = sql`null`) {
   return tx
     .select({ ...visible, sortValue: sql<string | null>`${sortValue}` })
     .from(tasks)
     .innerJoin(projects, ofLiveProject)
-    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
-    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .leftJoin(assignee, ofAssignee)
+    .leftJoin(reporter, ofReporter)
     .where(where);
 }
 
@@ -195,8 +202,8 @@ function buildSelectTasks(where: SQL | undefined, sortValue: SQL = sql`null`) {
     .select({ ...visible, sortValue: sql<string | null>`${sortValue}` })
     .from(tasks)
     .innerJoin(projects, ofLiveProject)
-    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
-    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .leftJoin(assignee, ofAssignee)
+    .leftJoin(reporter, ofReporter)
     .where(where);
 }
 
@@ -279,8 +286,8 @@ export function selectTaskJson(where: SQL, wrap: (task: SQL) => SQL) {
     .select({ json: wrap(jsonObjectOf({ ...visible, ref: sql`${projects.key} || '-' || ${tasks.number}` })) })
     .from(tasks)
     .innerJoin(projects, ofLiveProject)
-    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
-    .leftJoin(reporter, eq(reporter.id, tasks.createdById))
+    .leftJoin(assignee, ofAssignee)
+    .leftJoin(reporter, ofReporter)
     .where(where);
 }
 
