@@ -1,7 +1,8 @@
-import { type SQL, and, sql, asc, eq, exists, gt, isNull, ne, or } from 'drizzle-orm';
+import { type SQL, and, asc, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { projectMembers, projects } from '../../db/schema/index.js';
+import { type ProjectMemberRole, projectMembers, projects } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
+import { ownProjectRow } from '../shared/project-access.js';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas.js';
 
 /** What reads return: every column but deleted_at, which only the restore path reads. */
@@ -28,32 +29,37 @@ export type ProjectRow = Omit<typeof projects.$inferSelect, 'deletedAt'>;
 const live = (organizationId: string): SQL =>
   and(eq(projects.organizationId, organizationId), isNull(projects.deletedAt)) as SQL;
 
-/** The user's row on the project of the outer query. */
-const membership = (userId: string) =>
-  sql`(select from ${projectMembers} where ${projectMembers.organizationId} = ${projects.organizationId}
-        and ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${userId})`;
+/** A listed project, with the reader's project role (null when they are not on it). */
+export type ListedProjectRow = ProjectRow & { myRole: ProjectMemberRole | null };
 
+/**
+ * One page of projects, each with the reader's own project role from the same query, so a
+ * client knows what it may do on every project without asking for each one's members.
+ */
 export async function listProjects(
   tx: Tx,
   organizationId: string,
   filter: {
     status?: ProjectRow['status'];
     includeArchived: boolean;
-    /** Leaves out private projects this user is not on; null for admins, who see them all. */
-    visibleTo: string | null;
+    /** The reader, whose project role each row carries. */
+    userId: string;
+    /** Admins and owners see every project; anyone else sees private projects only when on them. */
+    seesEveryProject: boolean;
     afterId: string | null;
     limit: number;
   },
-): Promise<ProjectRow[]> {
+): Promise<ListedProjectRow[]> {
   return tx
-    .select(visible)
+    .select({ ...visible, myRole: projectMembers.role })
     .from(projects)
+    .leftJoin(projectMembers, ownProjectRow(filter.userId))
     .where(
       and(
         live(organizationId),
         filter.status ? eq(projects.status, filter.status) : undefined,
         filter.includeArchived ? undefined : isNull(projects.archivedAt),
-        filter.visibleTo === null ? undefined : or(ne(projects.visibility, 'private'), exists(membership(filter.visibleTo))),
+        filter.seesEveryProject ? undefined : or(ne(projects.visibility, 'private'), isNotNull(projectMembers.role)),
         filter.afterId ? gt(projects.id, filter.afterId) : undefined,
       ),
     )

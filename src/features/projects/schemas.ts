@@ -1,6 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { projectStatuses, projectVisibilities } from '../../db/schema/index.js';
+import { projectMemberRoles, projectStatuses, projectVisibilities } from '../../db/schema/index.js';
 import { PageQuery, pageOf } from '../../http/openapi.js';
+
+export const ProjectPermissions = z
+  .object({
+    comment: z.boolean().describe("may comment on the project's tasks"),
+    write: z.boolean().describe('may change the project and its content: tasks, documents, sprints, epics; archive and unarchive it'),
+    manage: z.boolean().describe("may manage the project's members and who sees it"),
+  })
+  .openapi('ProjectPermissions');
 
 export const Project = z
   .object({
@@ -19,6 +27,8 @@ export const Project = z
     archivedAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    myRole: z.enum(projectMemberRoles).nullable().describe("The caller's project role; null when they are not on the project"),
+    permissions: ProjectPermissions.describe('What the caller may do on the project beyond reading it, from their organization and project roles'),
   })
   .openapi('Project');
 

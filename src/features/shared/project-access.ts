@@ -14,6 +14,10 @@ export type ProjectNeed = 'read' | 'comment' | 'write' | 'manage';
 /** Organization admins and owners see and change every project, private or not. */
 export const seesEveryProject = (scope: Pick<TenantScope, 'role'>): boolean => can(scope.role, 'members:manage');
 
+/** The join of a project to the user's own `project_members` row on it, for a left join: none when they are not on it. */
+export const ownProjectRow = (userId: string) =>
+  and(eq(projectMembers.organizationId, projects.organizationId), eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, userId));
+
 /**
  * The service's own check of migration 0024's rule, ahead of the policies: 404 when the project
  * is missing, deleted, or private without the caller on it (exactly like a missing one); 403 when
@@ -25,14 +29,7 @@ export async function requireProjectAccess(tx: Tx, scope: TenantScope, projectId
   const [row] = await tx
     .select({ key: projects.key, visibility: projects.visibility, ownerId: projects.ownerId, projectRole: projectMembers.role })
     .from(projects)
-    .leftJoin(
-      projectMembers,
-      and(
-        eq(projectMembers.organizationId, projects.organizationId),
-        eq(projectMembers.projectId, projects.id),
-        eq(projectMembers.userId, scope.userId),
-      ),
-    )
+    .leftJoin(projectMembers, ownProjectRow(scope.userId))
     .where(and(eq(projects.organizationId, scope.organizationId), eq(projects.id, projectId), isNull(projects.deletedAt)));
   if (!row) throw new TenantryError('not_found', 'project not found');
   if (seesEveryProject(scope)) return row;

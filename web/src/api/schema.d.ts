@@ -3101,6 +3101,21 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The caller's project role; null when they are not on the project
+             * @enum {string|null}
+             */
+            myRole: "lead" | "contributor" | "viewer" | "stakeholder" | null;
+            permissions: components["schemas"]["ProjectPermissions"];
+        };
+        /** @description What the caller may do on the project beyond reading it, from their organization and project roles */
+        ProjectPermissions: {
+            /** @description may comment on the project's tasks */
+            comment: boolean;
+            /** @description may change the project and its content: tasks, documents, sprints, epics; archive and unarchive it */
+            write: boolean;
+            /** @description may manage the project's members and who sees it */
+            manage: boolean;
         };
         CreateProject: {
             name: string;
