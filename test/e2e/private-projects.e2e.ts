@@ -99,7 +99,9 @@ describe('private projects', () => {
       comment: viewer.getByRole('textbox', { name: 'Comment', exact: true }),
     };
     for (const [name, control] of Object.entries(controls)) expect(await control.count(), name).toBe(0);
-    // The project list offers her Archive on projects she writes to, and not on this one.
+    // The project list offers her Archive on projects she writes to, and not on this one, from
+    // what the list itself says of each project: not one request per card.
+    const apiCalls = apiRequestsOf(viewer);
     await viewer.goto(`${e2e.baseUrl}/acme/projects`);
     const projectList = viewer.getByRole('list', { name: 'Projects' });
     await projectList.getByRole('button', { name: /^Archive / }).first().waitFor();
@@ -107,6 +109,9 @@ describe('private projects', () => {
     const readout = projectList.getByRole('listitem').filter({ hasText: `Readout ${stamp}` });
     await readout.getByRole('link', { name: `Readout ${stamp}`, exact: true }).waitFor();
     expect(await readout.getByRole('button', { name: /archive/i }).count()).toBe(0);
+    expect(await projectList.getByRole('listitem').count()).toBeGreaterThan(2);
+    expect(apiCalls.filter((path) => /\/projects\/[^/]+\//.test(path)), 'requests about one project').toEqual([]);
+    expect(apiCalls.filter((path) => /^\/api\/v1\/orgs\/[^/]+\/projects$/.test(path)), 'project list requests').toHaveLength(1);
 
     await viewer.goto(`${e2e.baseUrl}/acme/projects/${key}/settings`);
     await viewer.getByRole('heading', { level: 2, name: 'Details' }).waitFor();
@@ -131,8 +136,26 @@ describe('private projects', () => {
     await viewer.getByText('Customers ask for this by Friday.').waitFor();
     expect(await controls.title.count()).toBe(0);
     expect(await controls.description.count()).toBe(0);
+
+    // As the project's lead she may archive it, and so may the organization's owner.
+    await setRole('lead', 'patch');
+    for (const page of [viewer, owner]) {
+      await page.goto(`${e2e.baseUrl}/acme/projects`);
+      const card = page.getByRole('list', { name: 'Projects' }).getByRole('listitem').filter({ hasText: `Readout ${stamp}` });
+      await card.getByRole('button', { name: `Archive Readout ${stamp}` }).waitFor();
+    }
   });
 });
+
+/** The paths of the API requests `page` sends from now on. */
+function apiRequestsOf(page: import('playwright-core').Page): string[] {
+  const paths: string[] = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/')) paths.push(pathname);
+  });
+  return paths;
+}
 
 async function userIdOf(page: import('playwright-core').Page, baseUrl: string, email: string): Promise<string> {
   const response = await page.request.get(`${baseUrl}/api/v1/orgs/acme/members?limit=100`);

@@ -21,12 +21,12 @@ export function BoardPage() {
   const { key } = route.useParams();
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   const projects = useProjectByKey(org.id, key);
   const project = projects.project;
   const choices = useTaskChoices(org.id, project?.id);
   const board = useBoard(org.id, project?.id, search);
-  const access = useProjectPermissions(org.id, project ?? undefined, can);
+  const access = useProjectPermissions(org.id, project?.id);
   const setSearch = useCallback((next: BoardSearch) => void navigate({ search: next, replace: true }), [navigate]);
 
   if (projects.isPending) return <Loading label="Loading the board…" />;

@@ -12,12 +12,12 @@ const route = getRouteApi('/$orgSlug/docs/$key/$slug');
 /** `/{orgSlug}/docs/{KEY}/{slug}`: one document of a project (slugs are unique within a project). */
 export function DocumentPage() {
   const { key, slug } = route.useParams();
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   const navigate = useNavigate();
   const { project, ...projects } = useProjectByKey(org.id, key);
   const found = useDocumentBySlug(org.id, project?.id, slug);
   const createDraft = useCreateDocument(org.id, project?.id ?? '');
-  const access = useProjectPermissions(org.id, project ?? undefined, can);
+  const access = useProjectPermissions(org.id, project?.id);
 
   if (projects.isPending) return <Loading label="Loading the document…" />;
   if (projects.error) return <ErrorText error={projects.error} />;

@@ -12,14 +12,14 @@ const route = getRouteApi('/$orgSlug/docs');
 
 /** `/{orgSlug}/docs?project=KEY&q=…`: the knowledge base of one project at a time, searchable. */
 export function DocsPage() {
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   const search = route.useSearch();
   const navigate = useNavigate({ from: '/$orgSlug/docs' });
   const projects = useProjects(org.id);
   const live = projects.data?.filter((project) => project.archivedAt === null) ?? [];
   const project = projects.data?.find((candidate) => candidate.key === search.project) ?? live[0];
   const documents = useDocuments(org.id, project?.id, search.q);
-  const access = useProjectPermissions(org.id, project, can);
+  const access = useProjectPermissions(org.id, project?.id);
   const [text, setText] = useState(search.q ?? '');
   const [creating, setCreating] = useState(false);
 

@@ -23,9 +23,9 @@ export type ProjectAccess = ReturnType<typeof useProjectPermissions>;
  * caller may change in it (a project viewer nothing, whatever their organization role).
  */
 export function ProjectScreen({ projectKey, title, actions, children }: ProjectScreenProps) {
-  const { org, can } = useCurrentOrg();
+  const { org } = useCurrentOrg();
   const { project, isPending, error } = useProjectByKey(org.id, projectKey);
-  const access = useProjectPermissions(org.id, project ?? undefined, can);
+  const access = useProjectPermissions(org.id, project?.id);
   if (isPending) return <Loading label="Loading the project…" />;
   if (error) return <ErrorText error={error} />;
   if (!project) return <NotFoundPage />;

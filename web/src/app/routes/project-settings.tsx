@@ -32,7 +32,7 @@ type Person = { userId: string; name: string; email: string };
 /** The settings of a project the caller may see, with what their project role lets them change. */
 function ProjectSettings({ project, can, people, onDeleted }: { project: Project; can: Permissions; people: Person[]; onDeleted: () => void }) {
   const { org } = useCurrentOrg();
-  const inProject = useProjectPermissions(org.id, project, can);
+  const inProject = useProjectPermissions(org.id, project.id);
   return (
     <>
       <p className="breadcrumbs">

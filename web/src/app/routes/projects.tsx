@@ -46,7 +46,7 @@ export function ProjectsPage() {
           </EmptyState>
         )
       ) : null}
-      {shown.length > 0 ? <ProjectList orgId={org.id} orgSlug={org.slug} projects={shown} can={can} /> : null}
+      {shown.length > 0 ? <ProjectList orgId={org.id} orgSlug={org.slug} projects={shown} /> : null}
       <p>
         {archived ? (
           <Link to="/$orgSlug/projects" params={{ orgSlug: org.slug }}>

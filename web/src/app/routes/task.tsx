@@ -25,8 +25,8 @@ export function TaskPage() {
 
 /** The task with what the caller's project role lets them do: a viewer reads, a stakeholder also comments. */
 function TaskInProject({ task }: { task: Task }) {
-  const { org, can } = useCurrentOrg();
-  const access = useProjectPermissions(org.id, { id: task.projectId, ownerId: null }, can);
+  const { org } = useCurrentOrg();
+  const access = useProjectPermissions(org.id, task.projectId);
   return (
     <TaskView
       orgId={org.id}

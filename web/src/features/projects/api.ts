@@ -1,8 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { allPages } from '../../api/pages';
-import type { Permissions } from '../../lib/permissions';
-import { useSession } from '../../lib/session';
 
 export type Project = Schemas['Project'];
 
@@ -89,7 +87,12 @@ export function useProjectMembers(orgId: string, projectId: string | undefined) 
 
 export function useProjectMemberActions(orgId: string, projectId: string) {
   const client = useQueryClient();
-  const onSuccess = async () => client.invalidateQueries({ queryKey: ['orgs', orgId, 'projects', projectId, 'members'] });
+  // The project list carries the caller's own project role, which a change here may be.
+  const onSuccess = async () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['orgs', orgId, 'projects', projectId, 'members'] }),
+      client.invalidateQueries({ queryKey: ['orgs', orgId, 'projects'], exact: true }),
+    ]);
   const path = { orgId, projectId };
   return {
     add: useMutation({
@@ -109,21 +112,17 @@ export function useProjectMemberActions(orgId: string, projectId: string) {
   };
 }
 
+const NO_PERMISSIONS: Project['permissions'] = { comment: false, write: false, manage: false };
+
 /**
- * What the caller may do in one project, mirroring the server's rule (src/features/shared/
- * project-access.ts): admins everything; a project viewer reads only; a project stakeholder
- * reads and comments; its leads and its owner manage its members and who sees it. Until the
- * project's members have loaded, a non-admin is offered no write, so a viewer never sees a
- * control flash up that the server would refuse.
+ * What the caller may do in one project and their project role, as the project list tells it
+ * (each project carries the server's own answer, src/features/projects/permissions.ts): one
+ * request for every project, shared with the screens that list them, instead of one members
+ * request per project. Until the list has loaded (and for a project it does not hold), nothing
+ * is offered, so a viewer never sees a control flash up that the server would refuse.
  */
-export function useProjectPermissions(orgId: string, project: Pick<Project, 'id' | 'ownerId'> | undefined, can: Permissions) {
-  const session = useSession();
-  const members = useProjectMembers(orgId, project?.id);
-  const me = session.data?.user.id;
-  const role = members.data?.find((member) => member.userId === me)?.role ?? null;
-  if (can.admin) return { role, write: true, comment: true, manage: true };
-  const known = members.data !== undefined;
-  const comment = known && can.write && role !== 'viewer';
-  const write = comment && role !== 'stakeholder';
-  return { role, write, comment, manage: write && (role === 'lead' || (me !== undefined && project?.ownerId === me)) };
+export function useProjectPermissions(orgId: string, projectId: string | undefined) {
+  const projects = useProjects(orgId);
+  const project = projects.data?.find((candidate) => candidate.id === projectId);
+  return { role: project?.myRole ?? null, ...(project?.permissions ?? NO_PERMISSIONS) };
 }

@@ -1,26 +1,26 @@
 import { Link } from '@tanstack/react-router';
 import { ErrorText } from '../../../components/feedback';
-import type { Permissions } from '../../../lib/permissions';
-import { type Project, useProjectPermissions, useSetArchived } from '../api';
+import { type Project, useSetArchived } from '../api';
 import { PrivateMarker } from './visibility';
 
 export const STATUS_LABELS: Record<Project['status'], string> = { planning: 'Planning', active: 'Active', on_hold: 'On hold', completed: 'Completed' };
 
-/** Projects as a list of cards: the link opens the board; those who may write to a project archive and bring it back. */
-export function ProjectList({ orgId, orgSlug, projects, can }: { orgId: string; orgSlug: string; projects: Project[]; can: Permissions }) {
+/**
+ * Projects as a list of cards: the link opens the board; those who may write to a project archive
+ * and bring it back, as each listed project says (its `permissions`), with no request per card.
+ */
+export function ProjectList({ orgId, orgSlug, projects }: { orgId: string; orgSlug: string; projects: Project[] }) {
   return (
     <ul className="project-list" aria-label="Projects">
       {projects.map((project) => (
-        <ProjectCard key={project.id} orgId={orgId} orgSlug={orgSlug} project={project} can={can} />
+        <ProjectCard key={project.id} orgId={orgId} orgSlug={orgSlug} project={project} />
       ))}
     </ul>
   );
 }
 
-function ProjectCard({ orgId, orgSlug, project, can }: { orgId: string; orgSlug: string; project: Project; can: Permissions }) {
+function ProjectCard({ orgId, orgSlug, project }: { orgId: string; orgSlug: string; project: Project }) {
   const setArchived = useSetArchived(orgId);
-  // The server asks for write access to the project itself: a project viewer or stakeholder gets 403.
-  const access = useProjectPermissions(orgId, project, can);
   const archived = project.archivedAt !== null;
   return (
     <li className="project-card">
@@ -40,7 +40,7 @@ function ProjectCard({ orgId, orgSlug, project, can }: { orgId: string; orgSlug:
         <Link to="/$orgSlug/projects/$key/settings" params={{ orgSlug, key: project.key }} aria-label={`Settings of ${project.name}`}>
           Settings
         </Link>
-        {access.write ? (
+        {project.permissions.write ? (
           <button
             type="button"
             className="button-quiet"
