@@ -1,19 +1,11 @@
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrator/runner.js';
+import { describe, expect, it } from 'vitest';
 import * as schema from '../src/db/schema/index.js';
-import { type TestDatabase, createTestDatabase } from './support/database.js';
+import { useMigratedTestDatabase } from './support/migrated-database.js';
 
 /** The SQL migrations are the truth; the Drizzle mirror must describe the same tables and columns. */
 describe('Drizzle schema mirror', () => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
-  });
-  afterAll(async () => {
-    await test.destroy();
-  });
+  const test = useMigratedTestDatabase();
 
   const mirrored = (Object.values(schema) as unknown[])
     .filter((value): value is PgTable => value instanceof PgTable)

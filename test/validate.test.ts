@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrator/runner.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Finding, type ValidationReport, validateDatabase } from '../src/validate/index.js';
-import { type TestDatabase, createTestDatabase } from './support/database.js';
+import { useMigratedTestDatabase } from './support/migrated-database.js';
 
 const ORG_A = '0a000000-0000-4000-8000-000000000001';
 const ORG_B = '0b000000-0000-4000-8000-000000000001';
@@ -82,7 +81,7 @@ function located(findings: Finding[]): string[] {
 }
 
 describe('tenantry db validate', () => {
-  let test: TestDatabase;
+  const test = useMigratedTestDatabase();
   let emptyReport: ValidationReport;
   const exec = (script: string) => test.db.session((session) => session.exec(script));
 
@@ -97,13 +96,8 @@ describe('tenantry db validate', () => {
   }
 
   beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
     emptyReport = await validateDatabase(test.db);
     await exec(SEED);
-  });
-  afterAll(async () => {
-    await test.destroy();
   });
   afterEach(async () => {
     const report = await validateDatabase(test.db);

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../db/migrator/runner.js';
-import { type TestDatabase, createTestDatabase } from '../../test/support/database.js';
+import { describe, expect, it } from 'vitest';
+import { useMigratedTestDatabase } from '../../test/support/migrated-database.js';
 import { requestLimitStorage } from './request-limit.js';
 
 describe("Better Auth's request limits in PostgreSQL", () => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
-  });
-  afterAll(async () => {
-    await test.destroy();
-  });
+  const test = useMigratedTestDatabase();
 
   it('allows exactly the limit when requests arrive together, from one pool or two', async () => {
     // Two pools stand for two server processes (on PGlite, one in-process database).

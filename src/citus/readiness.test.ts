@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../test/support/database.js';
-import { migrate } from '../db/migrator/runner.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useMigratedTestDatabase } from '../../test/support/migrated-database.js';
 import type { Finding } from '../validate/index.js';
 import { type CitusReport, DEFAULT_REFERENCE_LIMITS, type ReferenceLimits, checkCitusReadiness } from './index.js';
 
@@ -12,7 +11,7 @@ function located(findings: Finding[]): string[] {
 const sameFinding = (a: Finding, b: Finding) => a.rule === b.rule && a.table === b.table && a.message === b.message;
 
 describe('Citus readiness (tenantry db validate --citus)', () => {
-  let test: TestDatabase;
+  const test = useMigratedTestDatabase();
   let baseline: CitusReport;
   const exec = (script: string) => test.db.session((session) => session.exec(script));
 
@@ -28,14 +27,8 @@ describe('Citus readiness (tenantry db validate --citus)', () => {
   }
 
   beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
     baseline = await checkCitusReadiness(test.db);
   });
-  afterAll(async () => {
-    await test.destroy();
-  });
-
   it('finds the migrated schema ready, with nothing to note: no shared table, organizations distributed by id', () => {
     expect(baseline).toMatchObject({ ok: true, findings: [], notes: [] });
     for (const rule of ['citus-primary-key', 'citus-unique', 'citus-foreign-key', 'citus-foreign-key-action', 'citus-reference-size'] as const) {

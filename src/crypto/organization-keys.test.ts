@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../test/support/database.js';
-import { migrate } from '../db/migrator/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useMigratedTestDatabase } from '../../test/support/migrated-database.js';
 import { createDataKey, decryptSecret, encryptSecret, generateMasterKey, unwrapDataKey } from './envelope.js';
 import { rotateMasterKey } from './organization-keys.js';
 
 type Organization = { id: string; dataKey: Buffer; sealed: Buffer; context: string };
 
 describe('rotateMasterKey', () => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
-  });
-  afterAll(async () => {
-    await test.destroy();
-  });
+  const test = useMigratedTestDatabase();
 
   /** An organization with a data key under `master` and one secret sealed by it (kept in memory). */
   async function createOrganization(master: Buffer | null): Promise<Organization> {

@@ -1,8 +1,8 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestDatabase, engine, type TestDatabase } from '../../test/support/database.js';
-import { migrate } from '../db/migrator/runner.js';
+import { engine } from '../../test/support/database.js';
+import { useMigratedTestDatabase } from '../../test/support/migrated-database.js';
 import { withPlatform } from '../db/tenant-context.js';
 import { type JobHandler, PermanentJobError, enqueueJob } from './queue.js';
 import { startJobWorker } from './worker.js';
@@ -12,14 +12,7 @@ const Payload = z.object({ n: z.number() });
 type Payload = z.infer<typeof Payload>;
 
 describe('job queue', () => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
-  });
-  afterAll(async () => {
-    await test.destroy();
-  });
+  const test = useMigratedTestDatabase();
 
   let kinds = 0;
   /** A fresh kind per test, so one test's jobs never reach another's worker. */

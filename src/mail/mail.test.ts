@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../test/support/database.js';
+import { useMigratedTestDatabase } from '../../test/support/migrated-database.js';
 import { type TestSmtpServer, parseMail, startTestSmtpServer } from '../../test/support/smtp.js';
-import { migrate } from '../db/migrator/runner.js';
 import { withPlatform, withTenant } from '../db/tenant-context.js';
 import { type JobWorker, startJobWorker } from '../jobs/worker.js';
 import { mailJobHandler } from './handler.js';
@@ -17,13 +16,11 @@ const logger = pino({ level: 'silent' });
 const FROM = 'Tenantry <no-reply@example.test>';
 
 describe('mail through the queue to a real SMTP server', () => {
-  let test: TestDatabase;
+  const test = useMigratedTestDatabase();
   let smtp: TestSmtpServer;
   let worker: JobWorker;
   let organizationId: string;
   beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
     smtp = await startTestSmtpServer();
     worker = startJobWorker(test.db, logger, [mailJobHandler(smtpTransport(smtp.url), FROM)], { start: false, retryDelayMs: () => 0 });
     const [org] = await test.db.query<{ id: string }>(`insert into organizations (name, slug) values ('Acme', 'acme-mail') returning id`);
@@ -32,7 +29,6 @@ describe('mail through the queue to a real SMTP server', () => {
   afterAll(async () => {
     await worker.stop();
     await smtp.close();
-    await test.destroy();
   });
   beforeEach(() => {
     smtp.received.length = 0;

@@ -2,12 +2,11 @@
  * The demo's sprint charts have a past: the seed backdates task_sprint_states, so the completed
  * sprint burns down over its two weeks and the project has a velocity (issue 12's charts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateMasterKey } from '../crypto/envelope.js';
-import { migrate } from '../db/migrator/runner.js';
 import { withTenant } from '../db/tenant-context.js';
 import { burndownDays, velocity } from '../features/sprint-reports/repository.js';
-import { type TestDatabase, createTestDatabase } from '../../test/support/database.js';
+import { useMigratedTestDatabase } from '../../test/support/migrated-database.js';
 import { seedDemo } from './demo.js';
 import { seedId } from './ids.js';
 
@@ -17,16 +16,10 @@ const acme = seedId('organization', 'acme');
 const sprint = (index: number) => seedId('acme', 'sprint', 'ACME', index);
 
 describe('demo sprint history', () => {
-  let test: TestDatabase;
+  const test = useMigratedTestDatabase();
 
   beforeAll(async () => {
-    test = await createTestDatabase();
-    await migrate(test.db);
     await seedDemo(test.db, { production: false, masterKey: generateMasterKey(), now: NOW });
-  });
-
-  afterAll(async () => {
-    await test?.destroy();
   });
 
   const inAcme = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(test.db, { organizationId: acme }, work);
