@@ -11,7 +11,7 @@ import { limitLockKey, takeLimitLock, withinLimit } from '../plans/limits.js';
 import { inGoodStanding } from '../plans/standing.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessWriter, runInOneTrip, taskWebhookEventStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
 import * as repository from './repository.js';
 import type { CreateTaskInput } from './schemas.js';
 
@@ -49,7 +49,8 @@ const limitLock = plainStatement<{ key: string; organizationId: string; userId: 
 
 const liveEvent = plainStatement<{ organizationId: string; events: string }>(insertAndNotifySql(value('organizationId'), value('events')));
 
-const webhookEvent = taskWebhookEventStatement('task.created');
+/** The task read for the answer, its `task.created` event recorded in the same statement. */
+const taskRecorded = taskReadRecordingStatement('task.created');
 
 /**
  * Whether a create can go in one round trip: not when it tells anyone (an assignee, a mention),
@@ -60,13 +61,15 @@ export function createsInOneTrip(input: CreateTaskInput): boolean {
 }
 
 /**
- * The pipeline's statements after the context; `webhooks: false` leaves the deliveries out
- * (for the benchmark that measures what they cost).
+ * The pipeline's statements after the context; `webhooks: false` reads the task without
+ * recording its webhook event (for the benchmark that measures what recording costs).
  */
 export function createTaskStatements(call: ClaimedCall, projectId: string, input: CreateTaskInput, options = { webhooks: true }) {
   const { organizationId, userId } = call.claim;
   const id = uuidv7();
-  const task = repository.findTaskStatement(organizationId, { id });
+  const task = options.webhooks
+    ? { statement: taskRecorded.bind({ organizationId, id, occurredAt: new Date().toISOString() }), read: taskRecorded.read }
+    : repository.findTaskStatement(organizationId, { id });
   const statements: PipelineStatement[] = [
     limitLock.bind({ key: limitLockKey(organizationId, 'tasks'), organizationId, userId }),
     checks.bind({ organizationId, userId, projectId, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
@@ -75,7 +78,6 @@ export function createTaskStatements(call: ClaimedCall, projectId: string, input
     watchStatement.bind({ organizationId, taskId: id, userId }),
     liveEvent.bind({ organizationId, events: JSON.stringify(withEventIds([{ kind: 'task.created', projectId, id }])) }),
   ];
-  if (options.webhooks) statements.push(webhookEvent.bind({ organizationId, id, occurredAt: new Date().toISOString() }));
   return { statements, read: (results: PipelineResult[]) => task.read(results[3]) };
 }
 

@@ -1,12 +1,11 @@
-import { type Placeholder, type SQL, and, eq, isNull, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { ROLE_ORDER, can } from '../../auth/permissions.js';
 import type { PipelineResult, PipelineStatement } from '../../db/pipeline.js';
-import { type WebhookEvent, epics, sprints, tasks } from '../../db/schema/index.js';
-import { plainStatement } from '../../db/statement.js';
+import { type WebhookEvent, epics, sprints } from '../../db/schema/index.js';
 import { withTenantPipeline } from '../../db/tenant-context.js';
 import { sqlState } from '../../errors.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { recordEventsSql } from '../webhooks/repository.js';
+import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
 import * as repository from './repository.js';
 
@@ -54,16 +53,17 @@ export function referenceExists(table: typeof epics | typeof sprints, id: Placeh
 }
 
 /**
- * `event` for the task `id` as it now is, recorded per subscriber for the webhook dispatcher,
- * its body built by the database, and only when someone listens (with no subscriber the statement reads the subscriptions' index
- * alone) and the task is live (one deleted between the check and the write was not changed).
+ * The task `id` as the API answers it (`findTaskStatement`), read in the same statement that
+ * records `event` about it per subscriber for the webhook dispatcher: the body is built by the
+ * database from the row read for the answer, so the write reads the task (under RLS) once, and
+ * only when someone listens (with no subscriber the statement also reads the subscriptions'
+ * index, and builds no body). A task not live (deleted between the check and the write, so not
+ * changed) is neither answered nor recorded.
  */
-export function taskWebhookEventStatement(event: WebhookEvent) {
-  return plainStatement<{ organizationId: string; id: string; occurredAt: string }>(
-    recordEventsSql(value('organizationId'), event, (anySubscriber) => {
-      const task = and(eq(tasks.organizationId, value('organizationId')), eq(tasks.id, value('id')), isNull(tasks.deletedAt), anySubscriber) as SQL;
-      return sql`(${repository.selectTaskJson(task, (data) => webhookBodySql(event, value('organizationId'), value('occurredAt'), data))})`;
-    }),
+export function taskReadRecordingStatement(event: WebhookEvent) {
+  return repository.findTaskAroundStatement<{ organizationId: string; id: string; occurredAt: string }>(
+    (json) => whenSubscribed(webhookBodySql(event, value('organizationId'), value('occurredAt'), json)),
+    (read) => recordEventsFromSql(value('organizationId'), event, read),
   );
 }
 

@@ -1,5 +1,5 @@
 import { type Column, type SQL, and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { PgDialect, alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
 import { epics, members, projects, sprints, tasks } from '../../db/schema/index.js';
 import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
@@ -208,6 +208,7 @@ function buildSelectTasks(where: SQL | undefined, sortValue: SQL = sql`null`) {
 }
 
 const organization = sql.placeholder('organizationId');
+const dialect = new PgDialect();
 const taskById = selectStatement<{ organizationId: string; id: string }, Row>(
   buildSelectTasks(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, sql.placeholder('id')))),
 );
@@ -277,18 +278,30 @@ export function insertTaskStatement(task: NewTask) {
 }
 
 /**
- * One task as the API shows it (taskJson's keys and values, the reference included), as a
- * JSON value built by the database, wrapped by `wrap`: for a body the database writes in the
- * same statement, such as a webhook delivery of the task just inserted.
+ * `findTaskStatement` by id inside a statement that also writes with the task it reads, so the
+ * task is read (under RLS) once for both. The read selects the row as `findTaskStatement` does,
+ * then one more column, `body`: `body(json)`, where `json` is the task as the API shows it
+ * (taskJson's keys and values, the reference included) as a JSON value built by the database.
+ * `around` makes the statement of the read and must answer the read's columns in order, such as
+ * a webhook event recorded with the body, then `select * from` the read
+ * (webhooks/repository.ts, recordEventsFromSql).
  */
-export function selectTaskJson(where: SQL, wrap: (task: SQL) => SQL) {
-  return build
-    .select({ json: wrap(jsonObjectOf({ ...visible, ref: sql`${projects.key} || '-' || ${tasks.number}` })) })
+export function findTaskAroundStatement<TValues extends { organizationId: string; id: string }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL) {
+  const json = jsonObjectOf({ ...visible, ref: sql`${projects.key} || '-' || ${tasks.number}` });
+  const query = build
+    .select({ ...visible, sortValue: sql<string | null>`null`, body: sql<string | null>`${body(json)}`.as('body') })
     .from(tasks)
     .innerJoin(projects, ofLiveProject)
     .leftJoin(assignee, ofAssignee)
     .leftJoin(reporter, ofReporter)
-    .where(where);
+    .where(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, sql.placeholder('id'))));
+  const statement = selectStatement<TValues, Row & { body: string | null }>({ toSQL: () => dialect.sqlToQuery(around(query.getSQL())), _: query._ });
+  const withoutBody = ({ body: _body, ...row }: Row & { body: string | null }): Row => row;
+  const read = (result: PipelineResult | undefined): TaskView | undefined => {
+    const [row] = statement.rows(result);
+    return row && toView(withoutBody(row));
+  };
+  return { bind: (values: TValues) => statement.bind(values), read };
 }
 
 /** How a client names a task: its id, or its project key and number (ACME-7). */

@@ -8,7 +8,7 @@ import { insertAndNotifySql } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessWriter, runInOneTrip, taskWebhookEventStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
 import * as repository from './repository.js';
 import type { UpdateTaskInput } from './schemas.js';
 
@@ -57,7 +57,8 @@ const liveEvent = plainStatement<{ organizationId: string; id: string; eventId: 
   ),
 );
 
-const webhookEvent = taskWebhookEventStatement('task.updated');
+/** The task read for the answer, its `task.updated` event recorded in the same statement. */
+const taskRecorded = taskReadRecordingStatement('task.updated');
 
 /**
  * Whether an update can go in one round trip: the task named by id (a reference goes the
@@ -71,15 +72,13 @@ export function updatesInOneTrip(idOrRef: string, input: UpdateTaskInput): boole
 /** The pipeline's statements after the context, and how to read the changed task from their results. */
 export function updateTaskStatements(call: ClaimedCall, id: string, input: UpdateTaskInput) {
   const { organizationId, userId } = call.claim;
-  const task = repository.findTaskStatement(organizationId, { id });
   const statements = [
     checks.bind({ organizationId, userId, id, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
     repository.updateTaskStatement(organizationId, id, input),
-    task.statement,
+    taskRecorded.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
     liveEvent.bind({ organizationId, id, eventId: uuidv7() }),
-    webhookEvent.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
   ];
-  return { statements, read: (results: PipelineResult[]) => task.read(results[2]) };
+  return { statements, read: (results: PipelineResult[]) => taskRecorded.read(results[2]) };
 }
 
 /**

@@ -72,6 +72,9 @@ export async function deleteSubscription(tx: Tx, organizationId: string, id: str
   return rows.length > 0;
 }
 
+/** The channel a recorded event is announced on: its organization's id, delivered on commit. */
+export const WEBHOOK_CHANNEL = 'tenantry_webhook_events';
+
 /**
  * Records `event` for the dispatcher (dispatcher.ts), one row per body and active subscriber to
  * it, in the caller's transaction and in one statement. With no subscriber this is one indexed
@@ -79,29 +82,48 @@ export async function deleteSubscription(tx: Tx, organizationId: string, id: str
  */
 export async function recordEvents(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<void> {
   if (bodies.length === 0) return;
-  await tx.execute(recordEventsSql(organizationId, event, () => sql`unnest(${sql.param(bodies)}::text[])`));
+  await tx.execute(
+    sql`${recordingCtes(organizationId, event, sql`select unnest(${sql.param(bodies)}::text[]) as body`)} select count(*) from recorded`,
+  );
 }
 
 /**
- * `recordEvents`'s statement, the bodies given by `bodies`: a FROM item of one text column
- * (an unnested array, or a subquery that builds the body from the row just written, which
- * should be gated by `anySubscriber` so that with nobody listening it reads nothing).
+ * One statement that answers `source`'s rows and records `event` for each active subscriber
+ * with each row's last column, `body` (null: nothing to record): for a write that reads the
+ * object it changed for its answer and records it in the same read, such as the one-trip
+ * task writes. `source` builds its body `whenSubscribed`, so that with no one listening it builds
+ * none; its rows come back in full, `body` included.
+ *
  * The insert is a data-modifying CTE, its organization from the subscriptions' rows: the shape
  * Citus runs on the organization's shard. As the top-level statement Citus pulls its SELECT to
  * the coordinator and COPies the rows in, which RLS refuses.
  */
-export function recordEventsSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, bodies: (anySubscriber: SQL) => SQL): SQL {
+export function recordEventsFromSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, source: SQL): SQL {
+  return sql`${recordingCtes(organizationId, event, source)} select * from source`;
+}
+
+/** `body` when the event has an active subscriber, else null: for the source of `recordEventsFromSql` only. */
+export function whenSubscribed(body: SQL): SQL {
+  return sql`case when exists (select from subscribers) then ${body} end`;
+}
+
+/**
+ * The CTEs that record `event` with each body of `source` (a query whose last column is
+ * `body`): `subscribers`, `source`, and `recorded`, whose rows NOTIFY `WEBHOOK_CHANNEL` with the
+ * organization (PostgreSQL sends one per transaction, channel and payload, and only on commit),
+ * so that a dispatcher listening wakes for it (dispatcher.ts).
+ */
+function recordingCtes(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, source: SQL): SQL {
   return sql`
     with subscribers as (
       select s.organization_id, s.id from ${webhookSubscriptions} s
        where s.organization_id = ${organizationId} and s.status = 'active' and ${event}::text = any(s.events)
-    ), recorded as (
+    ), source as (${source}), recorded as (
       insert into ${webhookOutbox} (organization_id, subscription_id, event, body)
-      select s.organization_id, s.id, ${event}::text, bodies.body
-        from subscribers s cross join ${bodies(sql`exists (select from subscribers)`)} as bodies(body)
-      returning 1
-    )
-    select count(*) from recorded`;
+      select s.organization_id, s.id, ${event}::text, source.body
+        from subscribers s cross join source where source.body is not null
+      returning pg_notify(${WEBHOOK_CHANNEL}, organization_id::text)
+    )`;
 }
 
 export type PendingEvent = { id: string; event: WebhookEvent; subscriptionId: string; body: string; createdAt: Date };
