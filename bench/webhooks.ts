@@ -5,15 +5,19 @@
  * each ratio is paired within one run.
  *
  * - one trip: the create as the server runs it (tasks/create-in-one-trip.ts, one round trip,
- *   the webhook event's statement included), with none / with one subscriber;
- * - one trip, no webhook statement: the same pipeline without that statement, for its own cost;
+ *   the task read for the answer recording the webhook event in the same statement), with
+ *   none / with one subscriber;
+ * - one trip, task read alone: the same pipeline with the plain read (no recording), for the
+ *   recording's own cost with no subscriber;
  * - ordinary: the task-create transaction (project, references, insert) plus
  *   announceWebhookEvent, as creates that tell someone run it, with none / with one.
  *
  * The fan-out is not on the write path: the job worker's dispatcher turns each recorded event
  * into deliveries and jobs later. Its own cost is timed after the rounds, off the request path:
- * draining every event the rounds recorded (per event), and one event alone (the time it adds
- * to a delivery, on top of waiting for the worker's next pass).
+ * draining every event the rounds recorded (per event), one event alone by a look at every
+ * organization, the idle pass (a look at every organization, what each worker pass ran before
+ * the NOTIFY, against a dispatcher that heard nothing), and one event from its create's commit
+ * to its delivery queued by a dispatcher woken by its NOTIFY.
  *
  * Each ratio is the median of paired per-round ratios.
  *
@@ -25,7 +29,7 @@ import { type ServiceCall, inTenant } from '../src/features/shared/service-call.
 import * as taskRepository from '../src/features/tasks/repository.js';
 import { withTenantPipeline } from '../src/db/tenant-context.js';
 import { createTaskStatements } from '../src/features/tasks/create-in-one-trip.js';
-import { dispatchWebhookEvents } from '../src/features/webhooks/dispatcher.js';
+import { dispatchWebhookEvents, startWebhookDispatcher } from '../src/features/webhooks/dispatcher.js';
 import { announceWebhookEvent } from '../src/features/webhooks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
@@ -94,12 +98,37 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
     const [recorded] = await db.query<{ n: number }>(`select count(*)::int as n from webhook_outbox where organization_id = $1`, [organizationId]);
     const events = recorded?.n ?? 0;
     const drainMs = await timed(() => dispatchWebhookEvents(db));
+    // The fallback an hour away: this dispatcher looks only at what it hears.
+    const dispatcher = startWebhookDispatcher(db, { fallbackMs: 3_600_000 });
+    await dispatcher.ready;
+    await dispatcher.dispatch();
+    const idleScan: number[] = [];
+    const idleHeard: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      idleScan.push(await timed(() => dispatchWebhookEvents(db)));
+      idleHeard.push(await timed(() => dispatcher.dispatch()));
+    }
     await listening('active');
     const single: number[] = [];
     for (let i = 0; i < 50; i++) {
       await oneTrip(true);
       single.push(await timed(() => dispatchWebhookEvents(db)));
     }
+    await dispatcher.dispatch();
+    const woken: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      await oneTrip(true);
+      woken.push(
+        await timed(async () => {
+          const deadline = performance.now() + 5_000;
+          while ((await dispatcher.dispatch()) === 0) {
+            if (performance.now() > deadline) throw new Error('the NOTIFY was not heard within 5 s');
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }),
+      );
+    }
+    await dispatcher.close();
     await listening('disabled');
     const [queued] = await db.query<{ n: number }>(`select count(*)::int as n from webhook_deliveries where organization_id = $1 and subscription_id = $2`, [organizationId, hook.id]);
     const result = {
@@ -112,16 +141,28 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
       ordinaryNoneMedianMs: round(median(ms('ordinaryNone'))),
       ordinaryOneMedianMs: round(median(ms('ordinaryOne'))),
       ordinaryRatio: round(pairedRatio(ms('ordinaryOne'), ms('ordinaryNone'))),
-      dispatcher: { events, drainMs: round(drainMs), msPerEvent: round(events > 0 ? drainMs / events : 0), singleEventMedianMs: round(median(single)) },
+      dispatcher: {
+        events,
+        drainMs: round(drainMs),
+        msPerEvent: round(events > 0 ? drainMs / events : 0),
+        singleEventMedianMs: round(median(single)),
+        idleScanMedianMs: round(median(idleScan)),
+        idleHeardNothingMedianMs: round(median(idleHeard)),
+        wokenEventMedianMs: round(median(woken)),
+      },
       deliveriesQueued: queued?.n ?? 0,
     };
     printTable('Task create: one subscriber to task.created / none (paired, one run)', [
-      ['rounds', 'one trip, no webhook statement (ms)', 'one trip, none (ms)', 'one trip, one (ms)', 'one-trip ratio', 'statement ratio (none / no statement)', 'ordinary, none (ms)', 'ordinary, one (ms)', 'ordinary ratio'],
+      ['rounds', 'one trip, task read alone (ms)', 'one trip, none (ms)', 'one trip, one (ms)', 'one-trip ratio', 'recording ratio (none / read alone)', 'ordinary, none (ms)', 'ordinary, one (ms)', 'ordinary ratio'],
       [result.rounds, result.oneTripBareMedianMs, result.oneTripNoneMedianMs, result.oneTripOneMedianMs, result.oneTripRatio, result.oneTripStatementRatio, result.ordinaryNoneMedianMs, result.ordinaryOneMedianMs, result.ordinaryRatio],
     ]);
     printTable('Dispatcher, off the request path', [
-      ['events drained', 'drain (ms)', 'per event (ms)', 'one event alone, median of 50 (ms)', 'deliveries queued'],
+      ['events drained', 'drain (ms)', 'per event (ms)', 'one event alone by a scan, median of 50 (ms)', 'deliveries queued'],
       [events, result.dispatcher.drainMs, result.dispatcher.msPerEvent, result.dispatcher.singleEventMedianMs, result.deliveriesQueued],
+    ]);
+    printTable('Dispatcher idle, and woken by NOTIFY (median ms)', [
+      ['idle: scan of every organization, median of 200', 'idle: heard nothing, median of 200', 'one event: commit to deliveries queued, woken, median of 50'],
+      [result.dispatcher.idleScanMedianMs, result.dispatcher.idleHeardNothingMedianMs, result.dispatcher.wokenEventMedianMs],
     ]);
     log(`wrote ${await writeResult('webhooks', result)}`);
     return result;

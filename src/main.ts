@@ -27,6 +27,7 @@ import { createApp } from './http/app.js';
 import { createLogger } from './http/logger.js';
 import { listenForSessionEvents } from './http/session-events.js';
 import { webhookJobHandler } from './features/webhooks/delivery.js';
+import { startWebhookDispatcher } from './features/webhooks/dispatcher.js';
 import { startJobWorker } from './jobs/worker.js';
 import { startReservationSweep } from './features/ai-generate/stale-reservations.js';
 import { mailJobHandler } from './mail/handler.js';
@@ -98,12 +99,15 @@ async function serveHere(config: AppConfig, logger: Logger, options: { schedules
   // The job queue's worker (src/jobs), in every server process: jobs are claimed with SKIP
   // LOCKED, so they share the work. Mail now; later kinds add their handler here.
   const mailTransport = mailTransportFor(config.mail);
+  // Webhook events are fanned out when their NOTIFY is heard (and every 30 s in any case), not
+  // looked for on every pass; LISTEN on the direct connection, like the live events.
+  const webhookDispatcher = startWebhookDispatcher(db, config.migrationDatabase.kind === 'postgres' ? { listenUrl: config.migrationDatabase.url } : {});
   const jobs = startJobWorker(db, logger, [
     ...(mailTransport && config.mail.kind !== 'off' ? [mailJobHandler(mailTransport, config.mail.from)] : []),
     // Digests queue their mail like any other sender: it waits in the queue while mail is off.
     digestJobHandler(db, config.baseUrl),
     // Outgoing webhooks, through the outbound guard (OUTBOUND_ALLOW_PRIVATE).
-    webhookJobHandler({ db, masterKey, send: createOutboundFetch(config.outbound), baseUrl: config.baseUrl }),
+    webhookJobHandler({ db, masterKey, send: createOutboundFetch(config.outbound), baseUrl: config.baseUrl, dispatcher: webhookDispatcher }),
     // Stripe seats follow members, and plan changes wait for the period end; BILLING_MODE=none charges nothing.
     seatsJobHandler(db, config.billing),
     scheduledChangeJobHandler(db),
@@ -126,6 +130,7 @@ async function serveHere(config: AppConfig, logger: Logger, options: { schedules
       void jobs
         .stop()
         .then(() => mailTransport?.close())
+        .then(() => webhookDispatcher.close())
         .then(() => Promise.all([db.close(), sessionEvents?.close()]))
         .finally(() => logger.flush(() => process.exit(0)));
     });

@@ -16,7 +16,7 @@ import { sendMail } from '../../mail/send.js';
 import { renderContent } from '../../mail/templates.js';
 import type { OutboundFetch } from '../../net/outbound-guard.js';
 import { planFeature } from '../plans/features.js';
-import { dispatchWebhookEvents } from './dispatcher.js';
+import { type WebhookDispatcher, dispatchWebhookEvents } from './dispatcher.js';
 import * as repository from './repository.js';
 import { secretContext } from './service.js';
 
@@ -42,6 +42,11 @@ export type DeliveryOptions = {
   baseUrl: string;
   /** The clock that measures a day of failures; tests move it. */
   now?: () => Date;
+  /**
+   * The process's dispatcher, which fans out only what it heard of (and everything once per
+   * fallback period); without one, each pass of the worker looks at every organization.
+   */
+  dispatcher?: WebhookDispatcher;
 };
 
 export function webhookJobHandler(options: DeliveryOptions): JobHandler<DeliveryPayload> {
@@ -49,7 +54,7 @@ export function webhookJobHandler(options: DeliveryOptions): JobHandler<Delivery
     kind: repository.DELIVER_JOB_KIND,
     payload: DeliveryPayload,
     run: (payload, ctx) => deliver(options, payload, ctx),
-    feed: () => dispatchWebhookEvents(options.db),
+    feed: () => (options.dispatcher ? options.dispatcher.dispatch() : dispatchWebhookEvents(options.db)),
   };
 }
 

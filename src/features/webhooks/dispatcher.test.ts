@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { engine } from '../../../test/support/database.js';
 import { subscribe as putOnPlan } from '../../../test/support/plan.js';
+import type { Database } from '../../db/connection.js';
 import { rowsOf } from '../../db/rows.js';
 import { withPlatform } from '../../db/tenant-context.js';
-import { dispatchWebhookEvents } from './dispatcher.js';
+import { type WebhookDispatcher, dispatchWebhookEvents, startWebhookDispatcher } from './dispatcher.js';
 import { claimPendingEvents, fanOutEvents } from './repository.js';
 
 /**
@@ -137,6 +138,131 @@ describe('webhook dispatcher', () => {
     expect(await first).toBe(4);
     expect(await dispatchWebhookEvents(h.test.db)).toBe(0);
     for (const id of ids) expect((await deliveriesOf(id)).map((d) => d.jobs)).toEqual([1, 1]);
+  });
+});
+
+/**
+ * A process's dispatcher fans out only what it heard of (the recording statement NOTIFYs the
+ * organization on commit), and every organization once per fallback period: prompt when the
+ * NOTIFY arrives, nothing lost when it does not, and no statement at all when idle.
+ */
+describe('webhook dispatcher woken by NOTIFY', () => {
+  let h: ApiHarness;
+  let projectId = '';
+  const started: WebhookDispatcher[] = [];
+  const org = () => h.tenantA.organizationId;
+  const orgPath = () => `/api/v1/orgs/${org()}`;
+
+  beforeAll(async () => {
+    h = await createApiHarness();
+    await putOnPlan(h.test, h.tenantA.organizationId, 'pro');
+    const project = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects`, { name: 'Woken', key: 'WKN' });
+    projectId = ((await project.json()) as { id: string }).id;
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+  beforeEach(async () => {
+    await h.test.db.query(`delete from webhooks where organization_id = $1`, [org()]);
+    await h.test.db.query(`delete from webhook_outbox`);
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((dispatcher) => dispatcher.close()));
+  });
+
+  /** A dispatcher as a server process runs one, listening, its first look at every organization done. */
+  const start = async (db: Database, options: { fallbackMs: number; now?: () => number }) => {
+    const dispatcher = startWebhookDispatcher(db, options);
+    started.push(dispatcher);
+    await dispatcher.ready;
+    await dispatcher.dispatch();
+    return dispatcher;
+  };
+  const subscribe = async () => {
+    const [row] = await h.test.db.query<{ id: string }>(
+      `insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/w', array['task.created'], '\\x00') returning id`,
+      [org()],
+    );
+    if (!row) throw new Error('no subscription');
+    return row.id;
+  };
+  const createTask = async (title: string, options: { ordinary?: boolean } = {}) => {
+    const body = options.ordinary ? { title, assigneeId: h.tenantA.actors.member.userId } : { title };
+    const response = await h.request(h.tenantA.actors.member, 'POST', `${orgPath()}/projects/${projectId}/tasks`, body);
+    expect(response.status, await response.clone().text()).toBe(201);
+    return ((await response.json()) as { id: string }).id;
+  };
+  const deliveriesOf = (taskId: string) =>
+    h.test.db.query<{ jobs: number }>(
+      `select (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
+         from webhook_deliveries d where d.organization_id = $1 and d.body::json -> 'data' ->> 'id' = $2`,
+      [org(), taskId],
+    );
+  const pending = async () => (await h.test.db.query<{ n: number }>(`select count(*)::int as n from webhook_outbox where organization_id = $1`, [org()]))[0]?.n;
+  /** Calls `dispatch` of each until they have queued `expected` deliveries in all (at most 5 s: the fallback is an hour away). */
+  const dispatchUntil = async (dispatchers: WebhookDispatcher[], expected: number) => {
+    let queued = 0;
+    for (const deadline = Date.now() + 5_000; queued < expected && Date.now() < deadline; ) {
+      const counts = await Promise.all(dispatchers.map((dispatcher) => dispatcher.dispatch()));
+      queued += counts.reduce((sum, n) => sum + n, 0);
+      if (queued < expected) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return queued;
+  };
+  const HOUR = 3_600_000;
+
+  it('delivers an event as soon as its NOTIFY is heard, on both create paths, the fallback an hour away', async () => {
+    const dispatcher = await start(h.test.db, { fallbackMs: HOUR });
+    await subscribe();
+    const oneTrip = await createTask('Heard, one trip');
+    expect(await dispatchUntil([dispatcher], 1)).toBe(1);
+    expect(await deliveriesOf(oneTrip)).toEqual([{ jobs: 1 }]);
+    const ordinary = await createTask('Heard, ordinary', { ordinary: true });
+    expect(await dispatchUntil([dispatcher], 1)).toBe(1);
+    expect(await deliveriesOf(ordinary)).toEqual([{ jobs: 1 }]);
+    expect(await pending()).toBe(0);
+  });
+
+  it('runs no statement when it heard nothing, and delivers an event whose NOTIFY it missed at the fallback', async () => {
+    let now = 0;
+    let statements = 0;
+    // The database as the dispatcher sees it, counting every use of a connection.
+    const counted = new Proxy(h.test.db, {
+      get(target, property, receiver) {
+        if (property === 'orm' || property === 'session' || property === 'pipeline' || property === 'query') statements += 1;
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const dispatcher = await start(counted, { fallbackMs: 30_000, now: () => now });
+    const subscription = await subscribe();
+    // Recorded without a NOTIFY: as if this process's connection had been down when it came.
+    await h.test.db.query(`insert into webhook_outbox (organization_id, subscription_id, event, body) values ($1, $2, 'task.created', '{}')`, [org(), subscription]);
+    statements = 0;
+    now = 29_999;
+    expect(await dispatcher.dispatch()).toBe(0);
+    expect(statements).toBe(0);
+    expect(await pending()).toBe(1);
+    now = 30_000;
+    expect(await dispatcher.dispatch()).toBe(1);
+    expect(statements).toBeGreaterThan(0);
+    expect(await pending()).toBe(0);
+  });
+
+  it('wakes every process that listens, and two processes woken by one event deliver it once', async () => {
+    const processes = [await start(h.test.db, { fallbackMs: HOUR }), await start(h.test.db, { fallbackMs: HOUR })];
+    await subscribe();
+    await subscribe();
+    // Each process alone hears an event and fans it out (two subscribers: two deliveries).
+    for (const dispatcher of processes) {
+      const id = await createTask('Heard by one');
+      expect(await dispatchUntil([dispatcher], 2)).toBe(2);
+      expect(await deliveriesOf(id)).toEqual([{ jobs: 1 }, { jobs: 1 }]);
+    }
+    // Both hear the next one and race for it.
+    const raced = await createTask('Heard by both');
+    expect(await dispatchUntil(processes, 2)).toBe(2);
+    expect(await Promise.all(processes.map((dispatcher) => dispatcher.dispatch()))).toEqual([0, 0]);
+    expect(await deliveriesOf(raced)).toEqual([{ jobs: 1 }, { jobs: 1 }]);
   });
 });
 
