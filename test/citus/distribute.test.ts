@@ -9,7 +9,7 @@ import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
 import { createTaskInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
 import { updateTaskInOneTrip } from '../../src/features/tasks/update-in-one-trip.js';
-import { dispatchWebhookEvents } from '../../src/features/webhooks/dispatcher.js';
+import { dispatchWebhookEvents, startWebhookDispatcher } from '../../src/features/webhooks/dispatcher.js';
 import { seedDemo } from '../../src/seed/demo.js';
 import { validateDatabase } from '../../src/validate/index.js';
 import { createCitusDatabase, dropCitusDatabase, runSql } from '../support/citus-cluster.js';
@@ -206,6 +206,35 @@ describe('a single-node database with data, distributed by tenantry db distribut
     // The demo's own subscriptions and the one above: a delivery each, each with its job.
     expect(deliveries).toEqual(Array.from({ length: listening?.n ?? 0 }, () => ({ jobs: 1 })));
     expect(deliveries.length).toBeGreaterThan(0);
+  });
+
+  it('wakes a dispatcher listening on the coordinator for a task created in one round trip', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ user_id: string; project_id: string }>(
+      `select m.user_id::text, p.id::text as project_id from members m join projects p on p.organization_id = m.organization_id and p.deleted_at is null
+        where m.organization_id = $1 and m.role = 'owner' order by p.key limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner and a project');
+    await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus-woken', array['task.created'], '\\x00')`, [organizationId]);
+    // The fallback an hour away: only the NOTIFY can make this dispatcher look at the organization.
+    const dispatcher = startWebhookDispatcher(db, { fallbackMs: 3_600_000 });
+    try {
+      await dispatcher.ready;
+      await dispatcher.dispatch();
+      const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-woken' };
+      const task = await createTaskInOneTrip(call, row.project_id, { title: 'Woken on Citus' });
+      let queued = 0;
+      for (const deadline = Date.now() + 5_000; queued === 0 && Date.now() < deadline; ) {
+        queued = await dispatcher.dispatch();
+        if (queued === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(queued).toBeGreaterThan(0);
+      expect(await db.query(`select id from webhook_outbox where organization_id = $1 and body::json -> 'data' ->> 'id' = $2`, [organizationId, task?.id])).toEqual([]);
+    } finally {
+      await dispatcher.close();
+    }
   });
 
   it('updates a task in one round trip on the cluster: its live event and its webhook delivery and job', async () => {

@@ -23,8 +23,14 @@ describe(`webhook deliveries across server processes (${engine})`, () => {
   let token = '';
   let organizationId = '';
   let projectId = '';
-  // Every process must accept the others' tokens; the receiver is on loopback.
-  const env = { BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), WEB_CONCURRENCY: '1', OUTBOUND_ALLOW_PRIVATE: 'true' };
+  // Every process must accept the others' tokens and open the others' sealed secrets, as the
+  // processes of one deployment do; the receiver is on loopback.
+  const env = {
+    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+    TENANTRY_MASTER_KEY: randomBytes(32).toString('base64'),
+    WEB_CONCURRENCY: '1',
+    OUTBOUND_ALLOW_PRIVATE: 'true',
+  };
 
   beforeAll(async () => {
     if (engine === 'postgres') {

@@ -282,7 +282,7 @@ export function insertTaskStatement(task: NewTask) {
  * task is read (under RLS) once for both. The read selects the row as `findTaskStatement` does,
  * then one more column, `body`: `body(json)`, where `json` is the task as the API shows it
  * (taskJson's keys and values, the reference included) as a JSON value built by the database.
- * `around` makes the statement of the read and must answer the read's columns in order, such as
+ * `around` makes the statement of the read and must answer the read's columns first, in order, such as
  * a webhook event recorded with the body, then `select * from` the read
  * (webhooks/repository.ts, recordEventsFromSql).
  */

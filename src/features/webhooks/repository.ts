@@ -76,15 +76,24 @@ export async function deleteSubscription(tx: Tx, organizationId: string, id: str
 export const WEBHOOK_CHANNEL = 'tenantry_webhook_events';
 
 /**
+ * NOTIFYs `WEBHOOK_CHANNEL` with the organization when `recorded` has rows (PostgreSQL sends it
+ * on commit, once per transaction, channel and payload), so that a dispatcher listening wakes
+ * for it (dispatcher.ts). In the statement's top-level SELECT, not in the insert's RETURNING:
+ * Citus runs this part on the coordinator, where the dispatchers listen, and the insert on the
+ * organization's shard; a NOTIFY on the worker would be heard by no one there and makes the
+ * transaction's two-phase commit fail ("cannot PREPARE a transaction that has executed
+ * NOTIFY"). As text: Citus refuses to move a `void` value between nodes.
+ */
+const notified = sql`(select pg_notify(${WEBHOOK_CHANNEL}, r.organization_id::text)::text from recorded r limit 1) as notified`;
+
+/**
  * Records `event` for the dispatcher (dispatcher.ts), one row per body and active subscriber to
  * it, in the caller's transaction and in one statement. With no subscriber this is one indexed
  * read that writes nothing.
  */
 export async function recordEvents(tx: Tx, organizationId: string, event: WebhookEvent, bodies: string[]): Promise<void> {
   if (bodies.length === 0) return;
-  await tx.execute(
-    sql`${recordingCtes(organizationId, event, sql`select unnest(${sql.param(bodies)}::text[]) as body`)} select count(*) from recorded`,
-  );
+  await tx.execute(sql`${recordingCtes(organizationId, event, sql`select unnest(${sql.param(bodies)}::text[]) as body`)} select ${notified}`);
 }
 
 /**
@@ -92,14 +101,14 @@ export async function recordEvents(tx: Tx, organizationId: string, event: Webhoo
  * with each row's last column, `body` (null: nothing to record): for a write that reads the
  * object it changed for its answer and records it in the same read, such as the one-trip
  * task writes. `source` builds its body `whenSubscribed`, so that with no one listening it builds
- * none; its rows come back in full, `body` included.
+ * none; its rows come back in full, `body` included, then a column `notified`.
  *
  * The insert is a data-modifying CTE, its organization from the subscriptions' rows: the shape
  * Citus runs on the organization's shard. As the top-level statement Citus pulls its SELECT to
  * the coordinator and COPies the rows in, which RLS refuses.
  */
 export function recordEventsFromSql(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, source: SQL): SQL {
-  return sql`${recordingCtes(organizationId, event, source)} select * from source`;
+  return sql`${recordingCtes(organizationId, event, source)} select source.*, ${notified} from source`;
 }
 
 /** `body` when the event has an active subscriber, else null: for the source of `recordEventsFromSql` only. */
@@ -109,9 +118,7 @@ export function whenSubscribed(body: SQL): SQL {
 
 /**
  * The CTEs that record `event` with each body of `source` (a query whose last column is
- * `body`): `subscribers`, `source`, and `recorded`, whose rows NOTIFY `WEBHOOK_CHANNEL` with the
- * organization (PostgreSQL sends one per transaction, channel and payload, and only on commit),
- * so that a dispatcher listening wakes for it (dispatcher.ts).
+ * `body`): `subscribers`, `source`, and `recorded`, the organization of each row recorded.
  */
 function recordingCtes(organizationId: string | Placeholder, event: WebhookEvent | Placeholder, source: SQL): SQL {
   return sql`
@@ -122,7 +129,7 @@ function recordingCtes(organizationId: string | Placeholder, event: WebhookEvent
       insert into ${webhookOutbox} (organization_id, subscription_id, event, body)
       select s.organization_id, s.id, ${event}::text, source.body
         from subscribers s cross join source where source.body is not null
-      returning pg_notify(${WEBHOOK_CHANNEL}, organization_id::text)
+      returning organization_id
     )`;
 }
 
