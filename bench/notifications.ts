@@ -22,6 +22,7 @@ import { inTenant } from '../src/features/shared/service-call.js';
 import * as taskRepository from '../src/features/tasks/repository.js';
 import { createTask, listTasks } from '../src/features/tasks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
+import { isMain, parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
@@ -163,9 +164,6 @@ export async function runNotificationsBench(flags: { seconds: number; keep: bool
   }
 }
 
-const args = process.argv.slice(2);
-const seconds = Number(args[args.indexOf('--seconds') + 1] ?? 20);
-runNotificationsBench({ seconds: args.includes('--seconds') && Number.isFinite(seconds) ? seconds : 20, keep: args.includes('--keep') }).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (isMain(import.meta.url)) {
+  runMain(async () => runNotificationsBench(parseFlags()));
+}
