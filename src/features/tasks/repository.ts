@@ -380,7 +380,11 @@ export async function updateTasks(tx: Tx, organizationId: string, ids: string[],
   return rows.map((row) => row.id);
 }
 
-/** `updateTasks` for one task by id as a pipeline statement, built once per set of fields changed. */
+/**
+ * `updateTasks` for one task by id as a pipeline statement, built once per set of fields changed.
+ * The cache needs no cap: `UpdateTaskBody` is a strict object, so a shape is a subset of its
+ * fields, and the routes that take this path change only a few of them at a time.
+ */
 const updateStatements = new Map<string, ReturnType<typeof plainStatement<Record<string, unknown>>>>();
 export function updateTaskStatement(organizationId: string, id: string, changes: UpdateTaskInput) {
   const fields = (Object.keys(changes) as (keyof UpdateTaskInput)[]).filter((field) => changes[field] !== undefined).sort();
