@@ -1,14 +1,17 @@
 /**
  * What AI accounting adds to the write path it hangs off: the whole POST /orgs/{orgId}/ai/generate
- * with the budget bookkeeping (read the budget, reserve, settle) against the very same request
- * with the bookkeeping replaced by one that does nothing.
+ * with the budget bookkeeping (the budget read and the reservation in the generation's insert,
+ * the settlement in its update) against the very same request with the bookkeeping replaced by
+ * one that does nothing (UNACCOUNTED_LEDGER). It prints first what one request of each sends to
+ * the database (statements and transactions), then the times.
  *
  * Two apps in one process share one fresh test database (PGlite, or PostgreSQL with
  * DATABASE_URL), the signed-in member and the local fake provider; they differ only in the
  * ledger (`AiCallSettings.ledger`, which only this bench sets). Rounds alternate which app goes
  * first. Everything else the request does is in both: the generation row written before the
  * call and settled after it, the price, the plan feature, the provider's key. Each provider
- * latency is its own phase; the ratio is (median with − median without) / median without.
+ * latency is its own phase. It prints the medians, their difference over the median without,
+ * and the median of the paired ratios (each round's time with over its time without).
  *
  *   NODE_ENV=test npx tsx bench/ai-accounting.ts [--rounds 200] [--provider-ms 0,300]
  */
@@ -107,9 +110,11 @@ try {
       }
     }
     const [withMs, withoutMs] = [median(accounted), median(unaccounted)];
+    const paired = median(accounted.map((ms, i) => ms / unaccounted[i]!));
     console.log(
       `provider ${providerMs} ms: generate median ${withMs.toFixed(2)} ms with accounting, ${withoutMs.toFixed(2)} ms without; ` +
-        `accounting adds ${(withMs - withoutMs).toFixed(2)} ms = ${(((withMs - withoutMs) / withoutMs) * 100).toFixed(1)}%`,
+        `accounting adds ${(withMs - withoutMs).toFixed(2)} ms = ${(((withMs - withoutMs) / withoutMs) * 100).toFixed(1)}%; ` +
+        `median paired ratio ${paired.toFixed(3)}`,
     );
   }
   const [usage] = await h.test.db.query<{ used_tokens: string; reserved_tokens: string }>(`select used_tokens::text, reserved_tokens::text from ai_token_usage where organization_id = $1`, [orgId]);

@@ -25,15 +25,11 @@ const organizationBudget = (organizationId: string) =>
 
 /** The plan's monthly tokens, or null: the live subscription's plan, else Free, as for every other plan limit. */
 const planBudget = (organizationId: string) => sql`(
-  select p.max_ai_tokens_per_month
-    from subscription_plans p
-    left join subscriptions s on s.plan_id = p.id and s.organization_id = ${organizationId}
-     and s.status in ('trialing', 'active', 'past_due')
-   where s.id is not null or (p.code = 'free' and not exists (
-           select from subscriptions x where x.organization_id = ${organizationId}
-              and x.status in ('trialing', 'active', 'past_due')))
-   order by s.id is null
-   limit 1)`;
+  select p.max_ai_tokens_per_month from subscription_plans p
+   where p.id = coalesce(
+           (select s.plan_id from subscriptions s
+             where s.organization_id = ${organizationId} and s.status in ('trialing', 'active', 'past_due') limit 1),
+           (select f.id from subscription_plans f where f.code = 'free')))`;
 
 /** The month's budget and how much of it is used and held. */
 export async function readBudget(tx: Tx, organizationId: string): Promise<Budget> {
