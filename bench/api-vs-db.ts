@@ -6,10 +6,18 @@
  * SELECTs; COMMIT), recorded from the driver while an in-process app served the same request.
  * HTTP and pgbench alternate, round after round. Also counts round trips per request.
  *
- * `--web-concurrency 2` serves from two processes on one port, as WEB_CONCURRENCY does in production
- * (its default there is one per core); the default here is one process.
+ * Two reads (one task, a page of 50) and one write: a rename (`PATCH …/tasks/{id}` with a new
+ * title), which takes the one-round-trip update (src/features/tasks/update-in-one-trip.ts). The
+ * write spreads over WRITE_TASKS tasks of the listed project, picked at random per request on
+ * both sides (wrk per request, pgbench per transaction, one script per task), so both meet the
+ * same row-lock collisions; the live event's id, which the server makes per request, pgbench
+ * makes with gen_random_uuid(). The renamed tasks get their titles back at the end.
  *
- *   npx tsx bench/api-vs-db.ts [--tasks 1000000] [--connections 16] [--duration 15] [--web-concurrency 1] [--keep]
+ * `--web-concurrency 2` serves from two processes on one port, as WEB_CONCURRENCY does in production
+ * (its default there is one per core); the default here is one process. `--only get,list,rename`
+ * runs only those endpoints.
+ *
+ *   npx tsx bench/api-vs-db.ts [--tasks 1000000] [--connections 16] [--duration 15] [--web-concurrency 1] [--only list,rename] [--keep]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +30,7 @@ import { createLogger } from '../src/http/logger.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
 import { type Dataset, dropBenchDatabase, ensureDataset, sizeForTasks } from './support/datasets.js';
 import { driverRate } from './support/driver-rate.js';
-import { PGBENCH, pgbenchScript, runPgbench } from './support/pgbench.js';
+import { FRESH_UUID, PGBENCH, pgbenchScript, runPgbench } from './support/pgbench.js';
 import { type SentQuery, recordQueries } from './support/query-counter.js';
 import { log, printTable, writeResult } from './support/report.js';
 import { AUTH_SECRET, type BenchServer, type BenchUser, removeMember, signUpMember, startBenchServer } from './support/server-process.js';
@@ -34,8 +42,15 @@ const TARGET_RATIO = 0.3;
 const ROUNDS = 3;
 /** Distinct task ids the get endpoint rotates over, on both sides. */
 const GET_IDS = 8;
+/**
+ * Tasks the rename spreads over (one pgbench script each; pgbench takes at most 128): with 16
+ * connections picking at random, about one pair at a time waits on the same row, on both sides.
+ */
+const WRITE_TASKS = 100;
+/** The recording's request id, fixed so that the values that still differ between two recordings are the ones the server makes per request. */
+const RECORDING_REQUEST_ID = 'bench-api-vs-db';
 
-type Endpoint = { name: string; route: string; paths: string[] };
+type Endpoint = { name: string; route: string; paths: string[]; method?: 'GET' | 'PATCH'; bodies?: string[] };
 
 type RoundTrip = { text: string; params: number };
 
@@ -60,10 +75,15 @@ export type EndpointResult = {
   driver: { tps: number[]; p50: number[]; ratio?: number };
 };
 
-export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'connections' | 'duration'> & Partial<Pick<BenchFlags, 'webConcurrency'>>): Promise<{ endpoints: EndpointResult[]; withinTarget: boolean }> {
+export async function runApiVsDb(
+  dataset: Dataset,
+  flags: Pick<BenchFlags, 'connections' | 'duration'> & Partial<Pick<BenchFlags, 'webConcurrency'>>,
+  only: string[] = [],
+): Promise<{ endpoints: EndpointResult[]; withinTarget: boolean }> {
   const admin = await openDatabase({ kind: 'postgres', url: dataset.url }, { maxConnections: 2 });
   let server: BenchServer | undefined;
   let user: BenchUser | undefined;
+  let renamed: { id: string; title: string }[] = [];
   try {
     const [target] = await findTargets(admin, ['largest']);
     if (!target) throw new Error('no target organization');
@@ -73,7 +93,11 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
     const member = await signUpMember(running.baseUrl, dataset.url, target.organizationId);
     user = member;
     const org = target.organizationId;
-    const endpoints: Endpoint[] = [
+    renamed = await admin.query<{ id: string; title: string }>(
+      `select id, title from tasks where organization_id = $1 and project_id = $2 and deleted_at is null order by md5(id::text) limit ${WRITE_TASKS}`,
+      [org, target.projectId],
+    );
+    const allEndpoints: Endpoint[] = [
       {
         name: 'tasks.get',
         route: 'GET /api/v1/orgs/{orgId}/tasks/{id}',
@@ -84,7 +108,16 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
         route: 'GET /api/v1/orgs/{orgId}/projects/{projectId}/tasks?limit=50',
         paths: [`/api/v1/orgs/${org}/projects/${target.projectId}/tasks?limit=50`],
       },
+      {
+        name: 'tasks.rename',
+        route: 'PATCH /api/v1/orgs/{orgId}/tasks/{id} {"title": …}',
+        method: 'PATCH',
+        paths: renamed.map(({ id }) => `/api/v1/orgs/${org}/tasks/${id}`),
+        bodies: renamed.map((_, index) => JSON.stringify({ title: `Renamed by the benchmark ${index + 1}` })),
+      },
     ];
+    const endpoints = allEndpoints.filter(({ name }) => only.length === 0 || only.some((wanted) => name === wanted || name === `tasks.${wanted}`));
+    if (endpoints.length === 0) throw new Error(`--only names none of ${allEndpoints.map(({ name }) => name).join(', ')}`);
 
     const recorded = await recordEndpoints(dataset.url, member, endpoints);
     const results: EndpointResult[] = [];
@@ -97,7 +130,16 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
       const bench: EndpointResult['pgbench'] = { tps: [], p50: [], p99: [], failed: 0, command: '' };
       const driver: EndpointResult['driver'] = { tps: [], p50: [] };
       const perRequest: number[] = [];
-      const load = { baseUrl: running.baseUrl, paths: endpoint.paths, headers: { authorization: `Bearer ${member.token}` }, connections: flags.connections, seconds: flags.duration };
+      const load = {
+        baseUrl: running.baseUrl,
+        paths: endpoint.paths,
+        method: endpoint.method,
+        bodies: endpoint.bodies,
+        pick: endpoint.method === 'PATCH' ? ('random' as const) : ('rotate' as const),
+        headers: { authorization: `Bearer ${member.token}`, ...(endpoint.bodies ? { 'content-type': 'application/json' } : {}) },
+        connections: flags.connections,
+        seconds: flags.duration,
+      };
       for (let r = 0; r < ROUNDS; r++) {
         const runHttp = async () => {
           const before = await running.stats();
@@ -214,6 +256,12 @@ export async function runApiVsDb(dataset: Dataset, flags: Pick<BenchFlags, 'conn
     log(`wrote ${file}`);
     return { endpoints: results, withinTarget };
   } finally {
+    if (renamed.length > 0) {
+      await admin.query('update tasks t set title = r.title from unnest($1::uuid[], $2::text[]) as r(id, title) where t.id = r.id', [
+        renamed.map(({ id }) => id),
+        renamed.map(({ title }) => title),
+      ]);
+    }
     if (user) await removeMember(dataset.url, user).catch(() => undefined);
     await server?.stop();
     await admin.close();
@@ -259,8 +307,11 @@ async function recordEndpoints(url: string, user: BenchUser, endpoints: Endpoint
   try {
     const auth = createAuth({ db, secret: AUTH_SECRET, baseUrl: 'http://127.0.0.1' });
     const app = createApp({ db, auth, logger: createLogger('silent'), masterKey: generateMasterKey(), dataDir });
-    const get = async (path: string) => {
-      const response = await app.request(path, { headers: { authorization: `Bearer ${user.token}` } });
+    const send = async (endpoint: Endpoint, index: number) => {
+      const path = endpoint.paths[index] ?? '';
+      const body = endpoint.bodies?.[index];
+      const headers = { authorization: `Bearer ${user.token}`, 'x-request-id': RECORDING_REQUEST_ID, ...(body ? { 'content-type': 'application/json' } : {}) };
+      const response = await app.request(path, { method: endpoint.method ?? 'GET', headers, body });
       if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
     };
@@ -269,11 +320,11 @@ async function recordEndpoints(url: string, user: BenchUser, endpoints: Endpoint
       let roundTrips: RoundTrip[] = [];
       let transaction: SentQuery[] = [];
       const scripts: string[] = [];
-      for (const path of endpoint.paths) {
-        await get(path);
-        const sent = await recordQueries(() => get(path));
+      for (const index of endpoint.paths.keys()) {
+        const first = serviceTransaction(await recordQueries(() => send(endpoint, index)));
+        const sent = await recordQueries(() => send(endpoint, index));
         roundTrips = sent.map((statement) => ({ text: statement.text.replace(/\s+/g, ' ').trim(), params: statement.values.length }));
-        transaction = serviceTransaction(sent);
+        transaction = freshIds(first, serviceTransaction(sent));
         scripts.push(pgbenchScript(transaction));
       }
       captures.set(endpoint.name, { roundTrips, scripts, transaction });
@@ -283,6 +334,21 @@ async function recordEndpoints(url: string, user: BenchUser, endpoints: Endpoint
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The second recording of a request with the ids the server made for it (a UUID that differs
+ * from the first recording's in the same place: the live event's id; the request id is fixed)
+ * replaced by FRESH_UUID, which pgbench and the driver make anew for every transaction.
+ */
+function freshIds(first: SentQuery[], second: SentQuery[]): SentQuery[] {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  return second.map((statement, index) => {
+    const before = first[index];
+    if (before?.text !== statement.text) throw new Error('two recordings of one request sent different statements');
+    const values = statement.values.map((value, position) => (typeof value === 'string' && uuid.test(value) && value !== before.values[position] ? FRESH_UUID : value));
+    return { ...statement, values };
+  });
 }
 
 /** The last BEGIN … COMMIT of a request: the service's own transaction. */
@@ -298,7 +364,7 @@ if (isMain(import.meta.url)) {
     const flags = parseFlags();
     const dataset = await ensureDataset(sizeForTasks(flags.tasks), log);
     try {
-      await runApiVsDb(dataset, flags);
+      await runApiVsDb(dataset, flags, flags.only);
     } finally {
       if (!flags.keep) await dropBenchDatabase(dataset.name);
     }

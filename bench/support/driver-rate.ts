@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { runPipeline } from '../../src/db/pipeline.js';
 import { PreparingClient } from '../../src/db/prepared-statements.js';
+import { FRESH_UUID } from './pgbench.js';
 import type { SentQuery } from './query-counter.js';
 
 /**
@@ -12,6 +14,10 @@ import type { SentQuery } from './query-counter.js';
 export async function driverRate(url: string, transaction: readonly SentQuery[], options: { connections: number; seconds: number }): Promise<{ tps: number; p50: number }> {
   // Sent as the application sends it: a pipelined transaction in one round trip.
   const pipelined = transaction.some((statement) => statement.pipeline !== undefined);
+  // An id the server makes per request (FRESH_UUID) is made anew for every transaction here too.
+  const fresh = transaction.some((statement) => statement.values.includes(FRESH_UUID));
+  const statementsOnce = () =>
+    fresh ? transaction.map((statement) => ({ ...statement, values: statement.values.map((value) => (value === FRESH_UUID ? randomUUID() : value)) })) : transaction;
   const pool = new pg.Pool({ connectionString: url, max: options.connections, Client: PreparingClient as unknown as typeof pg.Client });
   const latencies: number[] = [];
   let started = 0;
@@ -21,8 +27,9 @@ export async function driverRate(url: string, transaction: readonly SentQuery[],
     try {
       while (!deadline()) {
         const begun = performance.now();
-        if (pipelined) await runPipeline(client, transaction, true);
-        else for (const statement of transaction) await client.query({ text: statement.text }, statement.values);
+        const statements = statementsOnce();
+        if (pipelined) await runPipeline(client, statements, true);
+        else for (const statement of statements) await client.query({ text: statement.text }, statement.values);
         latencies.push(performance.now() - begun);
       }
     } finally {

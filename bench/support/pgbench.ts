@@ -110,7 +110,20 @@ function inlineParameters(text: string, values: unknown[]): string {
 /** node-postgres's own serializer of parameter values, which its types leave out. */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
 
+/**
+ * A parameter pgbench computes itself on every transaction instead of sending the recorded value:
+ * `gen_random_uuid()` for an id the server makes per request (a live event's), which a replay of
+ * the recorded one would violate a primary key with.
+ */
+export class SqlExpression {
+  constructor(readonly sql: string) {}
+}
+
+/** A UUID made anew for every transaction: by pgbench in SQL, by the driver's replay (driver-rate.ts) in Node. */
+export const FRESH_UUID = new SqlExpression('gen_random_uuid()');
+
 function literal(value: unknown): string {
+  if (value instanceof SqlExpression) return value.sql;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';

@@ -20,8 +20,17 @@ export type WrkRun = {
 
 export type WrkOptions = {
   baseUrl: string;
-  /** Paths taken in turn by every connection. */
+  /** Paths taken in turn by every connection (or at random, with `pick: 'random'`). */
   paths: string[];
+  /** GET unless given; with `bodies`, body i goes with path i. */
+  method?: 'GET' | 'PATCH';
+  bodies?: string[];
+  /**
+   * `rotate` (the default): every thread of wrk takes the paths in the same order. `random`:
+   * each request picks one at random, per thread seeded apart, so that writes spread over rows
+   * the way pgbench picks its scripts, and two threads do not write the same row in step.
+   */
+  pick?: 'rotate' | 'random';
   headers?: Record<string, string>;
   connections: number;
   seconds: number;
@@ -66,21 +75,30 @@ export async function runWrk(options: WrkOptions): Promise<WrkRun> {
   }
 }
 
-function luaScript({ paths, headers = {}, connections, rate }: WrkOptions): string {
+function luaScript({ paths, method = 'GET', bodies, pick = 'rotate', headers = {}, connections, rate }: WrkOptions): string {
   const lua = (text: string) => JSON.stringify(text);
+  if (bodies && bodies.length !== paths.length) throw new Error('runWrk: one body per path');
   const headerLines = Object.entries(headers).map(([name, value]) => `wrk.headers[${lua(name)}] = ${lua(value)}`);
   const pause = rate ? `function delay() return ${(1000 * connections) / rate} end` : '';
+  const next = pick === 'random' ? 'math.random(#paths)' : '(counter % #paths) + 1';
   return `
 local paths = { ${paths.map(lua).join(', ')} }
+local bodies = { ${(bodies ?? []).map(lua).join(', ')} }
 ${headerLines.join('\n')}
 local counter = 0
--- A global: done() reads each thread's copy with thread:get.
+-- Globals: setup() gives each thread its own seed, done() reads each thread's non2xx.
+seed = 0
 non2xx = 0
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("seed", #threads)
+end
+function init(args) math.randomseed(seed * 7919 + os.time()) end
 function request()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  local index = ${next}
+  return wrk.format(${lua(method)}, paths[index], nil, bodies[index])
 end
 function response(status)
   if status < 200 or status > 299 then non2xx = non2xx + 1 end
