@@ -43,6 +43,19 @@ describe('a single-node database with data, distributed by tenantry db distribut
     await dropCitusDatabase(urls);
   });
 
+  /** The first organization, one of its owners and its first project: who makes a task in one round trip. */
+  async function ownerAndProject(): Promise<{ organizationId: string; row: { user_id: string; project_id: string } }> {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ user_id: string; project_id: string }>(
+      `select m.user_id::text, p.id::text as project_id from members m join projects p on p.organization_id = m.organization_id and p.deleted_at is null
+        where m.organization_id = $1 and m.role = 'owner' order by p.key limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner and a project');
+    return { organizationId, row };
+  }
+
   it('gives every role a login the workers accept (they were created before Citus knew them)', async () => {
     for (const role of Object.values(ROLES)) {
       const reached = await db.session(async (session) => {
@@ -178,14 +191,7 @@ describe('a single-node database with data, distributed by tenantry db distribut
   });
 
   it('creates a task in one round trip on the cluster, its webhook event recorded per subscriber, then dispatched into a delivery and job each', async () => {
-    const [organizationId] = organizations;
-    if (!organizationId) throw new Error('the demo seed has organizations');
-    const [row] = await db.query<{ user_id: string; project_id: string }>(
-      `select m.user_id::text, p.id::text as project_id from members m join projects p on p.organization_id = m.organization_id and p.deleted_at is null
-        where m.organization_id = $1 and m.role = 'owner' order by p.key limit 1`,
-      [organizationId],
-    );
-    if (!row) throw new Error('the demo seed has an owner and a project');
+    const { organizationId, row } = await ownerAndProject();
     await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus', array['task.created'], '\\x00')`, [organizationId]);
     const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-one-trip' };
     const task = await createTaskInOneTrip(call, row.project_id, { title: 'One trip on Citus' });
@@ -209,14 +215,7 @@ describe('a single-node database with data, distributed by tenantry db distribut
   });
 
   it('wakes a dispatcher listening on the coordinator for a task created in one round trip', async () => {
-    const [organizationId] = organizations;
-    if (!organizationId) throw new Error('the demo seed has organizations');
-    const [row] = await db.query<{ user_id: string; project_id: string }>(
-      `select m.user_id::text, p.id::text as project_id from members m join projects p on p.organization_id = m.organization_id and p.deleted_at is null
-        where m.organization_id = $1 and m.role = 'owner' order by p.key limit 1`,
-      [organizationId],
-    );
-    if (!row) throw new Error('the demo seed has an owner and a project');
+    const { organizationId, row } = await ownerAndProject();
     await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus-woken', array['task.created'], '\\x00')`, [organizationId]);
     // The fallback an hour away: only the NOTIFY can make this dispatcher look at the organization.
     const dispatcher = startWebhookDispatcher(db, { fallbackMs: 3_600_000 });

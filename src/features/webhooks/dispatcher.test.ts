@@ -9,6 +9,20 @@ import { withPlatform } from '../../db/tenant-context.js';
 import { type WebhookDispatcher, dispatchWebhookEvents, startWebhookDispatcher } from './dispatcher.js';
 import { claimPendingEvents, fanOutEvents } from './repository.js';
 
+/** A harness whose tenant A is on Pro (webhooks need it), with a project of its own. */
+async function harnessWithProject(name: string, key: string): Promise<{ h: ApiHarness; projectId: string }> {
+  const h = await createApiHarness();
+  await putOnPlan(h.test, h.tenantA.organizationId, 'pro');
+  const project = await h.request(h.tenantA.actors.owner, 'POST', `/api/v1/orgs/${h.tenantA.organizationId}/projects`, { name, key });
+  return { h, projectId: ((await project.json()) as { id: string }).id };
+}
+
+/** Each test starts with no subscription in tenant A and no pending event. */
+async function forgetSubscriptions(h: ApiHarness): Promise<void> {
+  await h.test.db.query(`delete from webhooks where organization_id = $1`, [h.tenantA.organizationId]);
+  await h.test.db.query(`delete from webhook_outbox`);
+}
+
 /**
  * A change records its webhook event per subscriber (webhook_outbox) and the dispatcher turns each
  * into a delivery and a job: exactly once, whether two dispatchers race or one dies mid-way.
@@ -20,18 +34,10 @@ describe('webhook dispatcher', () => {
   const orgPath = () => `/api/v1/orgs/${org()}`;
 
   beforeAll(async () => {
-    h = await createApiHarness();
-    await putOnPlan(h.test, h.tenantA.organizationId, 'pro');
-    const project = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects`, { name: 'Dispatch', key: 'DSP' });
-    projectId = ((await project.json()) as { id: string }).id;
+    ({ h, projectId } = await harnessWithProject('Dispatch', 'DSP'));
   });
-  afterAll(async () => {
-    await h.destroy();
-  });
-  beforeEach(async () => {
-    await h.test.db.query(`delete from webhooks where organization_id = $1`, [org()]);
-    await h.test.db.query(`delete from webhook_outbox`);
-  });
+  afterAll(() => h.destroy());
+  beforeEach(() => forgetSubscriptions(h));
 
   const subscribeTo = async (events: string[], status = 'active') => {
     const [row] = await h.test.db.query<{ id: string }>(
@@ -154,18 +160,10 @@ describe('webhook dispatcher woken by NOTIFY', () => {
   const orgPath = () => `/api/v1/orgs/${org()}`;
 
   beforeAll(async () => {
-    h = await createApiHarness();
-    await putOnPlan(h.test, h.tenantA.organizationId, 'pro');
-    const project = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects`, { name: 'Woken', key: 'WKN' });
-    projectId = ((await project.json()) as { id: string }).id;
+    ({ h, projectId } = await harnessWithProject('Woken', 'WKN'));
   });
-  afterAll(async () => {
-    await h.destroy();
-  });
-  beforeEach(async () => {
-    await h.test.db.query(`delete from webhooks where organization_id = $1`, [org()]);
-    await h.test.db.query(`delete from webhook_outbox`);
-  });
+  afterAll(() => h.destroy());
+  beforeEach(() => forgetSubscriptions(h));
   afterEach(async () => {
     await Promise.all(started.splice(0).map((dispatcher) => dispatcher.close()));
   });
