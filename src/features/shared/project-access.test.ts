@@ -13,6 +13,7 @@ import { TenantryError } from '../../errors.js';
 import { type Actor, type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { asApp, errorCodeOf } from '../../../test/support/as-role.js';
 import { subscribe } from '../../../test/support/plan.js';
+import { listProjects } from '../projects/repository.js';
 import { type ProjectNeed, requireProjectAccess } from './project-access.js';
 
 describe('project access, wall by wall', () => {
@@ -73,6 +74,15 @@ describe('project access, wall by wall', () => {
       expect(await outcome(projects.followed, 'read')).toBe('allowed');
       expect(await outcome(projects.followed, 'comment')).toBe('allowed');
       for (const need of ['write', 'manage'] as const) expect(await outcome(projects.followed, need), need).toBe('forbidden');
+    });
+
+    it("leaves a private project the member is not on out of the project list, with the member's role on the others", async () => {
+      const listed = await withTenant(h.test.db, { organizationId: org() }, (tx) =>
+        listProjects(tx, org(), { includeArchived: true, userId: member.userId, seesEveryProject: false, afterId: null, limit: 100 }),
+      );
+      const roles = Object.fromEntries(listed.map((project) => [project.id, project.myRole]));
+      expect(roles).not.toHaveProperty(projects.hidden);
+      expect(roles).toMatchObject({ [projects.viewed]: 'viewer', [projects.followed]: 'stakeholder' });
     });
   });
 
