@@ -35,13 +35,13 @@ describe('project activity', () => {
     expect(await entries(page).count()).toBeGreaterThan(5);
 
     await page.getByRole('heading', { level: 1 }).click();
+    // Focus moves after the list re-renders, so each step is awaited rather than read at once.
     await page.keyboard.press('j');
-    expect(await focusedText(page)).toMatch(/commented on task ACME-3/);
+    await expect.poll(() => focusedText(page)).toMatch(/commented on task ACME-3/);
     await page.keyboard.press('j');
-    const second = await focusedText(page);
+    await expect.poll(() => focusedText(page)).not.toMatch(/commented on task ACME-3 /);
     await page.keyboard.press('k');
-    expect(await focusedText(page)).toMatch(/commented on task ACME-3/);
-    expect(second).not.toMatch(/commented on task ACME-3 /);
+    await expect.poll(() => focusedText(page)).toMatch(/commented on task ACME-3/);
     await axeCheck(page, 'activity');
     await e2e.screenshot(page, 'activity');
   });
