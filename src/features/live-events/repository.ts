@@ -19,11 +19,12 @@ export async function insertAndNotify(tx: Tx, organizationId: string, events: (L
 
 /**
  * `insertAndNotify`'s statement, with the events as JSON text (a placeholder in a statement built
- * once, or a subquery that builds them from a row the same transaction wrote).
+ * once, or a subquery that builds them from a row the same transaction wrote). `before` are
+ * common table expressions the events may read (`name as (…), …`), such as the write they announce.
  */
-export function insertAndNotifySql(organizationId: string | Placeholder, eventsJson: string | Placeholder | SQL): SQL {
+export function insertAndNotifySql(organizationId: string | Placeholder | SQL, eventsJson: string | Placeholder | SQL, before?: SQL): SQL {
   return sql`
-    with kept as (
+    with ${before ? sql`${before},` : sql``} kept as (
       insert into live_events (organization_id, id, kind, project_id, resource_id)
       select ${organizationId}::uuid, e."eventId", e.kind, e."projectId", e.id
         from json_to_recordset(${eventsJson}::json) as e("eventId" uuid, kind text, "projectId" uuid, id uuid)

@@ -1,15 +1,16 @@
 /**
  * Email digests: a person who chose email for a type gets one mail for everything that arrived
  * within DIGEST_DELAY_MS of the first, not one per notification. The first notification waiting
- * for email schedules a `notifications.digest` job that far ahead; when it runs it takes every
- * waiting notification of that person at once and queues one mail (src/mail) in the same
- * transaction, so a crash or a second job finds nothing left to send twice.
+ * for email schedules a `notifications.digest` job that far ahead (in the statement that tells,
+ * tell-in-one-trip.ts); when it runs it takes every waiting notification of that person at once
+ * and queues one mail (src/mail) in the same transaction, so a crash or a second job finds
+ * nothing left to send twice.
  */
 import { z } from 'zod';
 import type { Database } from '../../db/connection.js';
 import type { NotificationType } from '../../db/schema/index.js';
-import { type Tx, withPlatform, withTenant } from '../../db/tenant-context.js';
-import { type JobHandler, enqueueJob } from '../../jobs/queue.js';
+import { withPlatform, withTenant } from '../../db/tenant-context.js';
+import type { JobHandler } from '../../jobs/queue.js';
 import { sendMail } from '../../mail/send.js';
 import { type MailLocale, mailLocale, renderContent } from '../../mail/templates.js';
 import * as repository from './repository.js';
@@ -22,11 +23,6 @@ const SYSTEM = 'system:notification-digest';
 
 const DigestPayload = z.object({ organizationId: z.uuid(), userId: z.uuid() });
 type DigestPayload = z.infer<typeof DigestPayload>;
-
-/** In the transaction that made the first waiting notification: the digest runs after the delay. */
-export async function scheduleDigest(tx: Tx, organizationId: string, userId: string): Promise<void> {
-  await enqueueJob(tx, { kind: DIGEST_JOB_KIND, payload: { organizationId, userId } satisfies DigestPayload, runAt: new Date(Date.now() + DIGEST_DELAY_MS) });
-}
 
 /** The worker's handler for digests; `baseUrl` makes the inbox link. */
 export function digestJobHandler(db: Database, baseUrl: string): JobHandler<DigestPayload> {

@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { notificationPreferences, notifications, projects, taskWatchers, tasks, users } from '../../db/schema/index.js';
 import type { NotificationChannel, NotificationType } from '../../db/schema/index.js';
@@ -6,88 +6,6 @@ import type { Tx } from '../../db/tenant-context.js';
 import { rowsOf } from '../../db/rows.js';
 import { buildWrite, plainStatement } from '../../db/statement.js';
 
-/** What one event is about; every id is optional but the type. */
-export type NotificationSubject = {
-  type: NotificationType;
-  actorId: string | null;
-  projectId?: string | null;
-  taskId?: string | null;
-  commentId?: string | null;
-  sprintId?: string | null;
-  invitationId?: string | null;
-};
-
-/** Who is told: people named by id (mentions, the assignee, the inviter), or a task's watchers. */
-export type Recipients = { userIds: string[] } | { watchersOf: string; except?: string[] } | { sprintPeople: { projectId: string; sprintId: string } };
-
-function recipientsQuery(organizationId: string, recipients: Recipients): SQL {
-  if ('userIds' in recipients) {
-    return sql`select m.user_id from members m
-                where m.organization_id = ${organizationId} and m.user_id = any(${uuidArray(recipients.userIds)}::uuid[])`;
-  }
-  if ('watchersOf' in recipients) {
-    return sql`select w.user_id from task_watchers w
-                where w.organization_id = ${organizationId} and w.task_id = ${recipients.watchersOf} and w.watching
-                  and not (w.user_id = any(${uuidArray(recipients.except ?? [])}::uuid[]))`;
-  }
-  // A sprint concerns the project's members and everyone with a task in it.
-  const { projectId, sprintId } = recipients.sprintPeople;
-  return sql`select pm.user_id from project_members pm
-              where pm.organization_id = ${organizationId} and pm.project_id = ${projectId}
-             union
-             select t.assignee_id from tasks t
-              where t.organization_id = ${organizationId} and t.sprint_id = ${sprintId}
-                and t.assignee_id is not null and t.deleted_at is null`;
-}
-
-/** `{a,b}`: a uuid[] parameter that node-postgres and PGlite both take as text. Ids are checked UUIDs. */
-function uuidArray(ids: string[]): string {
-  return `{${ids.join(',')}}`;
-}
-
-/**
- * One set-based statement however many people are told (a thousand watchers are one INSERT …
- * SELECT), skipping the actor and whoever turned this type off; `email_pending` marks the rows of
- * people who asked for email. Returns how many were told, and how many by email.
- */
-export async function insertNotifications(
-  tx: Tx,
-  organizationId: string,
-  subject: NotificationSubject,
-  recipients: Recipients,
-): Promise<{ told: number; digestsToStart: string[] }> {
-  const rows = await tx.execute(sql`
-    with told as (
-      insert into notifications (organization_id, user_id, type, actor_id, project_id, task_id, comment_id, sprint_id, invitation_id, email_pending)
-      select ${organizationId}::uuid, r.user_id, ${subject.type}, ${subject.actorId}::uuid, ${subject.projectId ?? null}::uuid,
-             ${subject.taskId ?? null}::uuid, ${subject.commentId ?? null}::uuid, ${subject.sprintId ?? null}::uuid,
-             ${subject.invitationId ?? null}::uuid, coalesce(p.channel, 'in_app') = 'email'
-        from (${recipientsQuery(organizationId, recipients)}) as r(user_id)
-        left join notification_preferences p
-          on p.organization_id = ${organizationId} and p.user_id = r.user_id and p.type = ${subject.type}
-       where r.user_id is distinct from ${subject.actorId}::uuid
-         and coalesce(p.channel, 'in_app') <> 'off'
-      returning user_id, email_pending
-    )
-    -- This statement's snapshot holds only the rows from before it: a person with an older row
-    -- still waiting for email already has a digest on its way.
-    select count(*)::text as told,
-           coalesce(array_agg(told.user_id::text) filter (where told.email_pending and not exists (
-             select from notifications o
-              where o.organization_id = ${organizationId} and o.user_id = told.user_id and o.email_pending)), '{}') as digests
-      from told`);
-  const [row] = rowsOf<{ told: string; digests: string[] | string }>(rows);
-  return { told: Number(row?.told ?? 0), digestsToStart: parseTextArray(row?.digests) };
-}
-
-/** A text[] column: node-postgres parses it, PGlite may hand back `{a,b}`. Ids hold no commas or quotes. */
-function parseTextArray(value: string[] | string | undefined): string[] {
-  if (Array.isArray(value)) return value;
-  if (!value || value === '{}') return [];
-  return value.slice(1, -1).split(',');
-}
-
-/** Both drivers answer `execute` with `{ rows }`. */
 /** Watching that comes with taking part: never overrides an "unwatch" made by hand. */
 /** `watchAutomatically` for one pair, as a statement for a one-trip write (its values are placeholders). */
 export const watchStatement = plainStatement<{ organizationId: string; taskId: string; userId: string }>(

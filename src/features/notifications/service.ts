@@ -1,10 +1,12 @@
+import type { SQL } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import type { NotificationChannel, NotificationType } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { isUuid } from '../../uuid.js';
 import { publishLiveEvents } from '../live-events/service.js';
 import { announceWebhookEvent } from '../webhooks/service.js';
-import { scheduleDigest } from './digest.js';
+import { type TellSubject, membersAmong, sprintPeople, tellSql, watchersOf } from './tell-in-one-trip.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
 import { findTaskId } from '../tasks/service.js';
 import * as repository from './repository.js';
@@ -27,25 +29,23 @@ export function mentionedHandles(text: string | null | undefined): string[] {
 
 type Notice = { organizationId: string; actorId: string | null };
 type TaskFacts = { id: string; projectId: string; assigneeId: string | null; status: string; description: string | null };
+type Subject = Omit<TellSubject, 'organizationId' | 'actorId'>;
 
 /**
- * Tells the people concerned and announces the batch on the live stream (one event for however
- * many were told: clients re-read their own inbox). Runs in the transaction of the change.
+ * Tells the people concerned (`recipients`, a query of user ids: see tell-in-one-trip.ts, which
+ * holds the rules) and announces the batch on the live stream (one event for however many were
+ * told: clients re-read their own inbox). One statement, in the transaction of the change.
  */
-async function tell(tx: Tx, notice: Notice, subject: Omit<repository.NotificationSubject, 'actorId'>, recipients: repository.Recipients) {
-  const { told, digestsToStart } = await repository.insertNotifications(tx, notice.organizationId, { ...subject, actorId: notice.actorId }, recipients);
-  if (told === 0) return;
-  for (const userId of digestsToStart) await scheduleDigest(tx, notice.organizationId, userId);
-  const about = subject.taskId ?? subject.sprintId ?? subject.invitationId ?? subject.projectId;
-  if (about) await publishLiveEvents(tx, notice.organizationId, [{ kind: 'notifications.created', projectId: subject.projectId ?? null, id: about }]);
+async function tell(tx: Tx, notice: Notice, subject: Subject, recipients: SQL) {
+  await tx.execute(tellSql({ ...subject, organizationId: notice.organizationId, actorId: notice.actorId }, recipients, uuidv7()));
 }
 
 /** Mentions in `text` that `before` did not already make: an edit does not notify twice. */
-async function tellMentioned(tx: Tx, notice: Notice, subject: Omit<repository.NotificationSubject, 'actorId' | 'type'>, text: string | null, before: string | null = null) {
+async function tellMentioned(tx: Tx, notice: Notice, subject: Omit<Subject, 'type'>, text: string | null, before: string | null = null) {
   const already = new Set(mentionedHandles(before));
   const handles = mentionedHandles(text).filter((handle) => !already.has(handle));
   const userIds = await repository.membersByHandle(tx, notice.organizationId, handles);
-  if (userIds.length > 0) await tell(tx, notice, { ...subject, type: 'mentioned' }, { userIds });
+  if (userIds.length > 0) await tell(tx, notice, { ...subject, type: 'mentioned' }, membersAmong(notice.organizationId, userIds));
   return userIds;
 }
 
@@ -61,7 +61,7 @@ export async function afterTasksCreated(tx: Tx, notice: Notice & { actorId: stri
   );
   for (const task of created) {
     const subject = { projectId: task.projectId, taskId: task.id };
-    if (task.assigneeId) await tell(tx, notice, { ...subject, type: 'assigned' }, { userIds: [task.assigneeId] });
+    if (task.assigneeId) await tell(tx, notice, { ...subject, type: 'assigned' }, membersAmong(notice.organizationId, [task.assigneeId]));
     await tellMentioned(tx, notice, subject, task.description);
   }
   await publishLiveEvents(tx, notice.organizationId, created.map((task) => ({ kind: 'task.created', projectId: task.projectId, id: task.id })));
@@ -74,9 +74,9 @@ export async function afterTasksUpdated(tx: Tx, notice: Notice, changes: { befor
     const subject = { projectId: after.projectId, taskId: after.id };
     if (after.assigneeId && after.assigneeId !== before.assigneeId) {
       await repository.watchAutomatically(tx, notice.organizationId, [{ taskId: after.id, userId: after.assigneeId }]);
-      await tell(tx, notice, { ...subject, type: 'assigned' }, { userIds: [after.assigneeId] });
+      await tell(tx, notice, { ...subject, type: 'assigned' }, membersAmong(notice.organizationId, [after.assigneeId]));
     }
-    if (after.status !== before.status) await tell(tx, notice, { ...subject, type: 'status_changed' }, { watchersOf: after.id });
+    if (after.status !== before.status) await tell(tx, notice, { ...subject, type: 'status_changed' }, watchersOf(notice.organizationId, after.id));
     if (after.description !== before.description) await tellMentioned(tx, notice, subject, after.description, before.description);
   }
   await publishLiveEvents(tx, notice.organizationId, changes.map(({ after }) => ({ kind: 'task.updated', projectId: after.projectId, id: after.id })));
@@ -101,7 +101,7 @@ export async function afterCommentCreated(
   const subject = { projectId, taskId: comment.taskId, commentId: comment.id };
   await repository.watchAutomatically(tx, notice.organizationId, [{ taskId: comment.taskId, userId: notice.actorId }]);
   const mentioned = await tellMentioned(tx, notice, subject, comment.body);
-  await tell(tx, notice, { ...subject, type: 'commented' }, { watchersOf: comment.taskId, except: mentioned });
+  await tell(tx, notice, { ...subject, type: 'commented' }, watchersOf(notice.organizationId, comment.taskId, mentioned));
   await publishLiveEvents(tx, notice.organizationId, [{ kind: 'comment.created', projectId, id: comment.id }]);
   await announceWebhookEvent(tx, notice.organizationId, 'comment.created', [{ ...comment, projectId }]);
 }
@@ -131,7 +131,7 @@ export async function afterSprintChanged(
       tx,
       notice,
       { type: change === 'started' ? 'sprint_started' : 'sprint_completed', projectId: sprint.projectId, sprintId: sprint.id },
-      { sprintPeople: { projectId: sprint.projectId, sprintId: sprint.id } },
+      sprintPeople(notice.organizationId, sprint.projectId, sprint.id),
     );
     await announceWebhookEvent(tx, notice.organizationId, change === 'started' ? 'sprint.started' : 'sprint.completed', [sprint]);
   }
@@ -142,7 +142,7 @@ export async function afterSprintChanged(
 /** The person who sent an invitation hears that it was accepted. */
 export async function afterInvitationAccepted(tx: Tx, notice: Notice, invitation: { id: string; inviterId: string | null }): Promise<void> {
   if (!invitation.inviterId) return;
-  await tell(tx, notice, { type: 'invitation_accepted', invitationId: invitation.id }, { userIds: [invitation.inviterId] });
+  await tell(tx, notice, { type: 'invitation_accepted', invitationId: invitation.id }, membersAmong(notice.organizationId, [invitation.inviterId]));
 }
 
 // The API: everyone reads and changes only their own inbox, watches and preferences.
