@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineResult } from '../../db/pipeline.js';
 import { epics, sprints, tasks } from '../../db/schema/index.js';
@@ -6,6 +6,7 @@ import { plainStatement } from '../../db/statement.js';
 import { isUuid } from '../../uuid.js';
 import { insertAndNotifySql } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
+import { membersAmong, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
 import { referenceExists, refuseUnlessWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
@@ -18,14 +19,15 @@ import type { UpdateTaskInput } from './schemas.js';
  * answers it, the live event and the webhook event go out as one pipeline, one transaction.
  * The checks raise when any fails (one-trip-write.ts), and the ordinary update then answers.
  *
- * Only an update that tells no one goes this way: the ordinary path's notifications (a new
- * assignee, watchers told of a new status, people newly mentioned) compare the row before the
- * change with the row after it in TypeScript, which a pipeline cannot do without reading first.
+ * A new status or assignee tells people in the same pipeline: before the update, with the task
+ * locked, statements compare the stored row with the values asked for (what the update will
+ * write) and tell by the rules of tell-in-one-trip.ts, the same statement the ordinary path runs.
+ * A mention in a new description still goes the ordinary way (it needs the old text's mentions).
  */
 
 const value = sql.placeholder;
 
-type CheckValues = { organizationId: string; userId: string; id: string; epicId: string | null; sprintId: string | null };
+type CheckValues = { organizationId: string; userId: string; id: string; epicId: string | null; sprintId: string | null; assigneeId: string | null };
 
 /** The live task being changed, in the check's FROM: its project is what access and references are checked against. */
 const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null`;
@@ -34,13 +36,14 @@ const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id
  * Every check of the ordinary update as one condition on the caller's membership row and the
  * task: permission, the task live in a project the caller may write (a missing, deleted or
  * private project refuses, as `findTask` and `requireProjectAccess` do), epic and sprint in
- * that project.
+ * that project, the assignee a member.
  */
 const checks = plainStatement<CheckValues>(
   refuseUnlessWriter(
     sql`${projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'write')}
         and ${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)}
-        and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
+        and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}
+        and (${value('assigneeId')}::uuid is null or exists (select from members a where a.organization_id = m.organization_id and a.user_id = ${value('assigneeId')}::uuid))`,
     theTask,
   ),
 );
@@ -60,25 +63,87 @@ const liveEvent = plainStatement<{ organizationId: string; id: string; eventId: 
 /** The task read for the answer, its `task.updated` event recorded in the same statement. */
 const taskRecorded = taskReadRecordingStatement('task.updated');
 
+type TaskValues = { organizationId: string; id: string };
+type TellValues = TaskValues & { userId: string; eventId: string };
+
+/** The task's row, locked until the transaction ends: what the tellers compare is what the update changes. */
+const lockTask = plainStatement<TaskValues>(
+  sql`select from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null for update`,
+);
+
+/** The stored task, when `condition` holds of it (it compares the row before the update with the values asked for). */
+const taskWhere = (condition: SQL) =>
+  sql`select from ${tasks} where ${tasks.organizationId} = ${value('organizationId')}::uuid and ${tasks.id} = ${value('id')}::uuid and ${tasks.deletedAt} is null and ${condition}`;
+/** `recipients` while the stored task meets `condition`, else no one. */
+const onlyWhen = (recipients: SQL, condition: SQL) => sql`select r.user_id from (${recipients}) r where exists (${taskWhere(condition)})`;
+const newAssignee = sql`${tasks.assigneeId} is distinct from ${value('assigneeId')}::uuid`;
+const newStatus = sql`${tasks.status} is distinct from ${value('status')}::text`;
+const about = (type: 'assigned' | 'status_changed') => ({
+  organizationId: value('organizationId'),
+  type,
+  actorId: value('userId'),
+  projectId: sql`(select ${tasks.projectId} from ${tasks} where ${tasks.organizationId} = ${value('organizationId')}::uuid and ${tasks.id} = ${value('id')}::uuid)`,
+  taskId: value('id'),
+});
+
+/** A new assignee watches the task (an unwatch made by hand holds, as `watchAutomatically`). */
+const watchNewAssignee = plainStatement<TaskValues & { assigneeId: string }>(
+  sql`insert into task_watchers (organization_id, task_id, user_id)
+      select ${value('organizationId')}::uuid, ${value('id')}::uuid, ${value('assigneeId')}::uuid where exists (${taskWhere(newAssignee)})
+      on conflict (organization_id, task_id, user_id) do nothing`,
+);
+
+/** The new assignee is told (`assigned`). */
+const tellAssigned = plainStatement<TellValues & { assigneeId: string }>(
+  tellSql(about('assigned'), onlyWhen(membersAmong(value('organizationId'), sql`array[${value('assigneeId')}::uuid]`), newAssignee), value('eventId')),
+);
+
+/** The task's watchers (a new assignee among them, watching since the statement before) hear of a new status. */
+const tellStatusChanged = plainStatement<TellValues & { status: string }>(
+  tellSql(about('status_changed'), onlyWhen(watchersOf(value('organizationId'), value('id')), newStatus), value('eventId')),
+);
+
 /**
  * Whether an update can go in one round trip: the task named by id (a reference goes the
- * ordinary way), and nothing that may tell anyone: no status (its watchers hear of a change),
- * no assignee but null (a new one is told), no mention in a new description.
+ * ordinary way), and no mention in a new description (an edit tells only the newly mentioned,
+ * which needs the old text's mentions in TypeScript).
  */
 export function updatesInOneTrip(idOrRef: string, input: UpdateTaskInput): boolean {
-  return isUuid(idOrRef) && input.status === undefined && !input.assigneeId && mentionedHandles(input.description).length === 0;
+  return isUuid(idOrRef) && mentionedHandles(input.description).length === 0;
+}
+
+/**
+ * The statements that tell whom the change concerns, run before the update against the locked
+ * row, in the ordinary path's order: the new assignee watches, is told, then the watchers hear
+ * of the status. None when the change can tell no one.
+ */
+function tellingStatements(call: ClaimedCall, id: string, input: UpdateTaskInput) {
+  const { organizationId, userId } = call.claim;
+  const task = { organizationId, id };
+  const { assigneeId, status } = input;
+  if (!assigneeId && status === undefined) return [];
+  return [
+    lockTask.bind(task),
+    ...(assigneeId
+      ? [watchNewAssignee.bind({ ...task, assigneeId }), tellAssigned.bind({ ...task, userId, assigneeId, eventId: uuidv7() })]
+      : []),
+    ...(status === undefined ? [] : [tellStatusChanged.bind({ ...task, userId, status, eventId: uuidv7() })]),
+  ];
 }
 
 /** The pipeline's statements after the context, and how to read the changed task from their results. */
 export function updateTaskStatements(call: ClaimedCall, id: string, input: UpdateTaskInput) {
   const { organizationId, userId } = call.claim;
+  const telling = tellingStatements(call, id, input);
   const statements = [
-    checks.bind({ organizationId, userId, id, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
+    checks.bind({ organizationId, userId, id, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null, assigneeId: input.assigneeId ?? null }),
+    ...telling,
     repository.updateTaskStatement(organizationId, id, input),
     taskRecorded.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
     liveEvent.bind({ organizationId, id, eventId: uuidv7() }),
   ];
-  return { statements, read: (results: PipelineResult[]) => taskRecorded.read(results[2]) };
+  const readAt = 2 + telling.length;
+  return { statements, read: (results: PipelineResult[]) => taskRecorded.read(results[readAt]) };
 }
 
 /**
