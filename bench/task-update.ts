@@ -6,8 +6,10 @@
  * - ordinary: the membership check (`scopedCall`), then the ordinary `updateTask` transaction,
  *   what the route sent before and still sends for an update that tells someone.
  * The ratio is the median of paired per-round ratios, ordinary over one trip.
+ * `--status`: each update changes the status instead of the title, which tells the task's
+ * watchers (two besides the actor), in the pipeline on the one-trip path.
  *
- *   npx tsx bench/task-update.ts [--seconds 20] [--keep]
+ *   npx tsx bench/task-update.ts [--seconds 20] [--status] [--keep]
  */
 import { randomUUID } from 'node:crypto';
 import { generateMasterKey } from '../src/crypto/envelope.js';
@@ -23,7 +25,7 @@ import { median, pairedRatio, round } from './support/stats.js';
 
 const DATABASE = 'tenantry_bench_task_update';
 
-export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'keep'>) {
+export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'keep' | 'status'>) {
   const { db } = await freshDatabase(DATABASE);
   try {
     await seedDemo(db, { production: false, masterKey: generateMasterKey() });
@@ -38,7 +40,16 @@ export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'ke
     const { organization_id: organizationId, task_id: taskId, owner_id: ownerId } = acme;
     const claimed = { db, claim: { organizationId, userId: ownerId }, requestId: `bench:${randomUUID()}` };
     let n = 0;
-    const change = () => ({ title: `Bench update ${++n}`, storyPoints: n % 13 });
+    if (flags.status) {
+      await db.query(
+        `insert into task_watchers (organization_id, task_id, user_id)
+         select $1, $2, m.user_id from members m where m.organization_id = $1 and m.user_id <> $3 order by m.user_id limit 2
+         on conflict do nothing`,
+        [organizationId, taskId, ownerId],
+      );
+    }
+    // With --status every update changes it (the two paths alternate on one task), so each tells.
+    const change = () => (flags.status ? { status: ++n % 2 === 0 ? ('todo' as const) : ('in_progress' as const) } : { title: `Bench update ${++n}`, storyPoints: n % 13 });
     const { samples, rounds } = await interleave(
       [
         { name: 'oneTrip', run: async () => ({ ms: await timed(async () => { if (!(await updateTaskInOneTrip(claimed, taskId, change()))) throw new Error('refused'); }) }) },
@@ -53,11 +64,11 @@ export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'ke
       ordinaryMedianMs: round(median(ms('ordinary'))),
       ordinaryOverOneTrip: round(pairedRatio(ms('ordinary'), ms('oneTrip'))),
     };
-    printTable('Task update: one round trip against the ordinary path (paired, one run)', [
+    printTable(`Task update${flags.status ? ' (status change)' : ''}: one round trip against the ordinary path (paired, one run)`, [
       ['rounds', 'one trip (ms)', 'ordinary (ms)', 'ordinary / one trip'],
       [result.rounds, result.oneTripMedianMs, result.ordinaryMedianMs, result.ordinaryOverOneTrip],
     ]);
-    log(`wrote ${await writeResult('task-update', result)}`);
+    log(`wrote ${await writeResult(flags.status ? 'task-update-status' : 'task-update', result)}`);
     return result;
   } finally {
     await db.close();

@@ -29,6 +29,8 @@ export type BenchFlags = {
   only: string[];
   /** Server processes behind the API benchmarks' port, as WEB_CONCURRENCY sets them (default 1). */
   webConcurrency: number;
+  /** Task update: change the status (which tells the task's watchers) instead of the title. */
+  status: boolean;
 };
 
 const DEFAULTS = {
@@ -63,6 +65,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
       keep: { type: 'boolean', default: false },
       only: { type: 'string' },
       'web-concurrency': { type: 'string' },
+      status: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -82,6 +85,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
     keep: values.keep,
     only: values.only === undefined ? [] : values.only.split(',').map((name) => name.trim()).filter(Boolean),
     webConcurrency: values['web-concurrency'] === undefined ? 1 : whole('--web-concurrency', values['web-concurrency']),
+    status: values.status,
   };
 }
 
