@@ -32,6 +32,7 @@ import { createTaskStatements } from '../src/features/tasks/create-in-one-trip.j
 import { dispatchWebhookEvents, startWebhookDispatcher } from '../src/features/webhooks/dispatcher.js';
 import { announceWebhookEvent } from '../src/features/webhooks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
+import { parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
@@ -172,9 +173,4 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
   }
 }
 
-const args = process.argv.slice(2);
-const seconds = Number(args[args.indexOf('--seconds') + 1] ?? 20);
-runWebhooksBench({ seconds: args.includes('--seconds') && Number.isFinite(seconds) ? seconds : 20, keep: args.includes('--keep') }).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(async () => runWebhooksBench(parseFlags()));
