@@ -7,7 +7,7 @@ import { type Database, openDatabase } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrator/runner.js';
 import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
-import { createTaskInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
+import { createTaskInOneTrip, createTasksInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
 import { updateTaskInOneTrip } from '../../src/features/tasks/update-in-one-trip.js';
 import { dispatchWebhookEvents, startWebhookDispatcher } from '../../src/features/webhooks/dispatcher.js';
 import { seedDemo } from '../../src/seed/demo.js';
@@ -234,6 +234,29 @@ describe('a single-node database with data, distributed by tenantry db distribut
     } finally {
       await dispatcher.close();
     }
+  });
+
+  it('creates a batch of tasks in one round trip on the cluster: numbered in order, a watch, a live event and a webhook delivery with its job each', async () => {
+    const { organizationId, row } = await ownerAndProject();
+    await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus-bulk', array['task.created'], '\\x00')`, [organizationId]);
+    const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-one-trip-bulk' };
+    const created = await createTasksInOneTrip(call, row.project_id, [{ title: 'Bulk one' }, { title: 'Bulk two', priority: 'high' }, { title: 'Bulk three', storyPoints: 3 }]);
+    expect(created?.map((task) => task.title)).toEqual(['Bulk one', 'Bulk two', 'Bulk three']);
+    const ids = created?.map((task) => task.id) ?? [];
+    const numbers = created?.map((task) => task.number) ?? [];
+    expect(numbers).toEqual([numbers[0], (numbers[0] ?? 0) + 1, (numbers[0] ?? 0) + 2]);
+    const watches = await db.query(`select task_id::text from task_watchers where organization_id = $1 and user_id = $2 and task_id = any($3::uuid[]) order by task_id`, [organizationId, row.user_id, ids]);
+    expect(watches).toEqual([...ids].sort().map((id) => ({ task_id: id })));
+    const events = await db.query(`select resource_id::text from live_events where organization_id = $1 and kind = 'task.created' and resource_id = any($2::uuid[]) order by resource_id`, [organizationId, ids]);
+    expect(events).toEqual([...ids].sort().map((id) => ({ resource_id: id })));
+    await dispatchWebhookEvents(db);
+    const deliveries = await db.query<{ id: string; jobs: number }>(
+      `select d.body::json -> 'data' ->> 'id' as id, (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
+         from webhook_deliveries d where d.organization_id = $1 and d.subscription_id = (select id from webhooks where organization_id = $1 and url = 'https://hooks.example/citus-bulk')
+        order by 1`,
+      [organizationId],
+    );
+    expect(deliveries).toEqual([...ids].sort().map((id) => ({ id, jobs: 1 })));
   });
 
   it('updates a task in one round trip on the cluster: its live event and its webhook delivery and job', async () => {

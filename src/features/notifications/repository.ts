@@ -4,15 +4,14 @@ import { notificationPreferences, notifications, projects, taskWatchers, tasks, 
 import type { NotificationChannel, NotificationType } from '../../db/schema/index.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { rowsOf } from '../../db/rows.js';
-import { buildWrite, plainStatement } from '../../db/statement.js';
+import { plainStatement } from '../../db/statement.js';
 
 /** Watching that comes with taking part: never overrides an "unwatch" made by hand. */
-/** `watchAutomatically` for one pair, as a statement for a one-trip write (its values are placeholders). */
-export const watchStatement = plainStatement<{ organizationId: string; taskId: string; userId: string }>(
-  buildWrite
-    .insert(taskWatchers)
-    .values({ organizationId: sql.placeholder('organizationId'), taskId: sql.placeholder('taskId'), userId: sql.placeholder('userId') })
-    .onConflictDoNothing({ target: [taskWatchers.organizationId, taskWatchers.taskId, taskWatchers.userId] }),
+/** `watchAutomatically` for one user and the tasks `taskIds` (a uuid array), as a statement for a one-trip write (its values are placeholders). */
+export const watchTasksStatement = plainStatement<{ organizationId: string; taskIds: string[]; userId: string }>(
+  sql`insert into ${taskWatchers} (organization_id, task_id, user_id)
+      select ${sql.placeholder('organizationId')}, task_id, ${sql.placeholder('userId')} from unnest(${sql.placeholder('taskIds')}::uuid[]) as task_id
+      on conflict (organization_id, task_id, user_id) do nothing`,
 );
 
 export async function watchAutomatically(tx: Tx, organizationId: string, pairs: { taskId: string; userId: string }[]): Promise<void> {

@@ -53,6 +53,16 @@ export function referenceExists(table: typeof epics | typeof sprints, id: Placeh
 }
 
 /**
+ * `assertReferencesExist`'s check of a batch's epic or sprint ids (`ids`, a uuid array without
+ * repeats; empty: nothing to check): every one in the project `projectId`.
+ */
+export function referencesExist(table: typeof epics | typeof sprints, ids: Placeholder, projectId: Placeholder): SQL {
+  const live = table === epics ? sql`and ${epics.deletedAt} is null` : sql``;
+  return sql`((select count(*) from ${table} where ${table.organizationId} = ${value('organizationId')}
+    and ${table.projectId} = ${projectId} and ${table.id} = any(${ids}::uuid[]) ${live}) = cardinality(${ids}::uuid[]))`;
+}
+
+/**
  * The task `id` as the API answers it (`findTaskStatement`), read in the same statement that
  * records `event` about it per subscriber for the webhook dispatcher: the body is built by the
  * database from the row read for the answer, so the write reads the task (under RLS) once, and
@@ -62,6 +72,14 @@ export function referenceExists(table: typeof epics | typeof sprints, id: Placeh
  */
 export function taskReadRecordingStatement(event: WebhookEvent) {
   return repository.findTaskAroundStatement<{ organizationId: string; id: string; occurredAt: string }>(
+    (json) => whenSubscribed(webhookBodySql(event, value('organizationId'), value('occurredAt'), json)),
+    (read) => recordEventsFromSql(value('organizationId'), event, read),
+  );
+}
+
+/** `taskReadRecordingStatement` for the tasks `ids`, answered in that order: `event` is recorded for each. */
+export function tasksReadRecordingStatement(event: WebhookEvent) {
+  return repository.findTasksAroundStatement<{ organizationId: string; ids: string[]; occurredAt: string }>(
     (json) => whenSubscribed(webhookBodySql(event, value('organizationId'), value('occurredAt'), json)),
     (read) => recordEventsFromSql(value('organizationId'), event, read),
   );

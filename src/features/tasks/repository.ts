@@ -264,17 +264,29 @@ export function listTasksStatement(organizationId: string, options: TaskListOpti
 /** The new task's own values and who creates it: what a one-trip create inserts. */
 export type NewTask = CreateTaskInput & { id: string; organizationId: string; projectId: string; createdById: string };
 
-/** `insertTasks` for one task as a pipeline statement, built once per set of fields given (the rest take their defaults). */
-const insertStatements = new Map<string, ReturnType<typeof plainStatement<NewTask>>>();
-export function insertTaskStatement(task: NewTask) {
-  const fields = (Object.keys(task) as (keyof NewTask)[]).filter((field) => task[field] !== undefined).sort();
-  const shape = fields.join(',');
+/** Insert statements kept per shape; past this many shapes (bulk creates vary), a statement is built for its call alone. */
+const MAX_INSERT_SHAPES = 256;
+const insertStatements = new Map<string, ReturnType<typeof plainStatement<Record<string, unknown>>>>();
+
+/**
+ * `insertTasks` as one pipeline statement of one or more rows, in the order given (the triggers
+ * number and place them in that order), built once per shape: the fields each row gives (the
+ * rest take their defaults). Every value is a bound parameter, `<row>:<field>`.
+ */
+export function insertTasksStatement(rows: NewTask[]) {
+  const fieldsOf = (row: NewTask) => (Object.keys(row) as (keyof NewTask)[]).filter((field) => row[field] !== undefined).sort();
+  const shapes = rows.map(fieldsOf);
+  const shape = shapes.map((fields) => fields.join(',')).join('|');
   let statement = insertStatements.get(shape);
   if (!statement) {
-    statement = plainStatement<NewTask>(buildWrite.insert(tasks).values(Object.fromEntries(fields.map((field) => [field, sql.placeholder(field)])) as never));
-    insertStatements.set(shape, statement);
+    const placeholders = shapes.map((fields, index) => Object.fromEntries(fields.map((field) => [field, sql.placeholder(`${index}:${field}`)])));
+    // Placeholders stand in for the typed values: the builder only reads the names.
+    statement = plainStatement<Record<string, unknown>>(buildWrite.insert(tasks).values(placeholders as never));
+    if (insertStatements.size < MAX_INSERT_SHAPES) insertStatements.set(shape, statement);
   }
-  return statement.bind(task);
+  const values: Record<string, unknown> = {};
+  for (const [index, fields] of shapes.entries()) for (const field of fields) values[`${index}:${field}`] = rows[index]?.[field];
+  return statement.bind(values);
 }
 
 /**
@@ -287,6 +299,21 @@ export function insertTaskStatement(task: NewTask) {
  * (webhooks/repository.ts, recordEventsFromSql).
  */
 export function findTaskAroundStatement<TValues extends { organizationId: string; id: string }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL) {
+  const statement = aroundStatement<TValues>(eq(tasks.id, sql.placeholder('id')), body, around);
+  const read = (result: PipelineResult | undefined): TaskView | undefined => {
+    const [row] = statement.rows(result);
+    return row && toView(withoutBody(row));
+  };
+  return { bind: (values: TValues) => statement.bind(values), read };
+}
+
+/** `findTaskAroundStatement` for the tasks `ids` (a uuid array), read in the order of `ids`; ids not found are left out. */
+export function findTasksAroundStatement<TValues extends { organizationId: string; ids: string[] }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL) {
+  const statement = aroundStatement<TValues>(sql`${tasks.id} = any(${sql.placeholder('ids')}::uuid[])`, body, around);
+  return { bind: (values: TValues) => statement.bind(values), read: (ids: string[], result: PipelineResult | undefined) => inOrder(ids, statement.rows(result).map(withoutBody)) };
+}
+
+function aroundStatement<TValues extends Record<string, unknown>>(which: SQL, body: (json: SQL) => SQL, around: (read: SQL) => SQL) {
   const json = jsonObjectOf({ ...visible, ref: sql`${projects.key} || '-' || ${tasks.number}` });
   const query = build
     .select({ ...visible, sortValue: sql<string | null>`null`, body: sql<string | null>`${body(json)}`.as('body') })
@@ -294,14 +321,25 @@ export function findTaskAroundStatement<TValues extends { organizationId: string
     .innerJoin(projects, ofLiveProject)
     .leftJoin(assignee, ofAssignee)
     .leftJoin(reporter, ofReporter)
-    .where(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, sql.placeholder('id'))));
-  const statement = selectStatement<TValues, Row & { body: string | null }>({ toSQL: () => dialect.sqlToQuery(around(query.getSQL())), _: query._ });
-  const withoutBody = ({ body: _body, ...row }: Row & { body: string | null }): Row => row;
-  const read = (result: PipelineResult | undefined): TaskView | undefined => {
-    const [row] = statement.rows(result);
-    return row && toView(withoutBody(row));
-  };
-  return { bind: (values: TValues) => statement.bind(values), read };
+    .where(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), which));
+  return selectStatement<TValues, Row & { body: string | null }>({ toSQL: () => dialect.sqlToQuery(around(query.getSQL())), _: query._ });
+}
+
+const withoutBody = ({ body: _body, ...row }: Row & { body: string | null }): Row => row;
+
+/** Rows as tasks in the order of `ids` (a statement's rows come in no promised order). */
+function inOrder(ids: string[], rows: Row[]): TaskView[] {
+  const byId = new Map(rows.map((row) => [row.id, toView(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+const tasksByIds = selectStatement<{ organizationId: string; ids: string[] }, Row>(
+  buildSelectTasks(and(eq(tasks.organizationId, organization), isNull(tasks.deletedAt), sql`${tasks.id} = any(${sql.placeholder('ids')}::uuid[])`)),
+);
+
+/** `findTasks` as a pipeline statement, and its answer (in the order of `ids`) from the statement's result. */
+export function findTasksStatement(organizationId: string, ids: string[]) {
+  return { statement: tasksByIds.bind({ organizationId, ids }), read: (result: PipelineResult | undefined) => inOrder(ids, tasksByIds.rows(result)) };
 }
 
 /** How a client names a task: its id, or its project key and number (ACME-7). */
@@ -316,9 +354,7 @@ export async function findTask(tx: Tx, organizationId: string, lookup: TaskLooku
 /** The tasks with these ids, in the order given (ids not found are left out). */
 export async function findTasks(tx: Tx, organizationId: string, ids: string[]): Promise<TaskView[]> {
   if (ids.length === 0) return [];
-  const rows = await selectTasks(tx, and(live(organizationId), inArray(tasks.id, ids)));
-  const byId = new Map(rows.map((row) => [row.id, toView(row)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return inOrder(ids, await selectTasks(tx, and(live(organizationId), inArray(tasks.id, ids))));
 }
 
 /** Which of these ids are live epics and sprints of the project, and members of the organization. */

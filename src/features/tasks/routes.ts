@@ -48,6 +48,7 @@ const create = createRoute({
   responses: { 201: json(Task, 'The new task, numbered within its project'), ...tenantErrorResponses },
 });
 const bulkCreate = createRoute({
+  ...checksMembershipItself,
   method: 'post', path: `${inProject}/bulk`, tags, operationId: 'bulkCreateTasks',
   summary: 'Create up to 100 tasks at once, all or nothing',
   request: { params: ProjectParams, body: jsonBody(BulkCreateTasksBody) },
@@ -93,7 +94,7 @@ export function taskRoutes({ db }: RouterDeps) {
     .openapi(create, async (c) =>
       c.json(serialize(await service.createClaimedTask(await claimed(c), c.req.valid('param').projectId, c.req.valid('json'))), 201))
     .openapi(bulkCreate, async (c) => {
-      const created = await service.bulkCreateTasks(call(c), c.req.valid('param').projectId, c.req.valid('json').items);
+      const created = await service.bulkCreateClaimedTasks(await claimed(c), c.req.valid('param').projectId, c.req.valid('json').items);
       return c.json({ items: created.map(serialize) }, 201);
     })
     .openapi(bulkUpdate, async (c) => c.json({ items: (await service.bulkUpdateTasks(call(c), c.req.valid('json'))).map(serialize) }, 200))
