@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { TenantryError, sqlState } from '../errors.js';
-import { type PipelineResult, type PipelineStatement, RAW_TEXT_TYPES, runPipeline } from './pipeline.js';
+import { type PipelineResult, type PipelineStatement, RAW_TEXT_TYPES, isStalePlan, runPipeline } from './pipeline.js';
 import { PreparingClient } from './prepared-statements.js';
 /**
  * The typed query builder, the same type on both engines. Queries name their tables from
@@ -115,6 +115,17 @@ async function openPostgres(url: string, options: OpenOptions & { preparedStatem
   };
 
   const pipeline = async (statements: PipelineStatement[]): Promise<PipelineResult[]> => {
+    try {
+      return await pipelineOnce(statements);
+    } catch (error) {
+      // A table a statement reads changed its columns since the connection prepared it: nothing
+      // ran, and the failed pipeline forgot its statements there, so once more parses them afresh.
+      if (isStalePlan(error)) return pipelineOnce(statements);
+      throw error;
+    }
+  };
+
+  const pipelineOnce = async (statements: PipelineStatement[]): Promise<PipelineResult[]> => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {

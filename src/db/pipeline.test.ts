@@ -132,4 +132,36 @@ describe('withTenantPipeline', () => {
       await unprepared.close();
     }
   });
+  it.skipIf(engine !== 'postgres')(
+    'describes a prepared statement once, and decodes it right after its table changes columns on every connection',
+    async () => {
+      if (!test.url) throw new Error('needs a URL');
+      await single.query('create table pipeline_shape (id int, v int)');
+      await single.query('insert into pipeline_shape values (1, 41)');
+      const read = { text: 'select * from pipeline_shape', values: [] };
+      const other = await openDatabase({ kind: 'postgres', url: test.url }, { maxConnections: 1 });
+      const described = vi.spyOn(pg.Connection.prototype, 'describe');
+      try {
+        for (const db of [single, other]) expect((await db.pipeline([read]))[0]?.rows).toEqual([[1, 41]]);
+        described.mockClear();
+        // Prepared and described on both connections: the statement, BEGIN and COMMIT go without a Describe.
+        expect((await single.pipeline([read]))[0]?.rows).toEqual([[1, 41]]);
+        expect(described).not.toHaveBeenCalled();
+
+        // The server refuses the prepared statement now ('cached plan must not change result type'):
+        // the pipeline parses it afresh, and the other connection, which has not met the refusal, too.
+        await single.query(`alter table pipeline_shape alter column v type text using v::text || '!'`);
+        expect((await single.pipeline([read]))[0]?.rows).toEqual([[1, '41!']]);
+        expect((await other.pipeline([read]))[0]?.rows).toEqual([[1, '41!']]);
+        await single.query('alter table pipeline_shape add column due date');
+        await single.query(`update pipeline_shape set due = '2026-12-04'`);
+        expect((await other.pipeline([read]))[0]?.rows).toEqual([[1, '41!', '2026-12-04']]);
+        expect((await single.pipeline([read]))[0]?.rows).toEqual([[1, '41!', '2026-12-04']]);
+      } finally {
+        described.mockRestore();
+        await other.close();
+        await single.query('drop table pipeline_shape');
+      }
+    },
+  );
 });

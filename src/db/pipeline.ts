@@ -35,12 +35,24 @@ type Connection = {
   sync(): void;
 };
 
+type Parser = (raw: string) => unknown;
+
 /**
  * What a connection has prepared for pipelines. `unsure` holds names whose Parse went out in a
  * pipeline that failed: the server may or may not have kept them, so they are closed (a no-op
- * when absent) and parsed again on next use.
+ * when absent) and parsed again on next use. `columns` holds each prepared statement's result
+ * decoders, read from the RowDescription of its first run (none for a statement without rows),
+ * so that later runs skip the Describe: a prepared statement's result columns cannot change
+ * behind it (the server refuses to run it with 'cached plan must not change result type'
+ * instead, see isStalePlan).
  */
-type Prepared = { names: Set<string>; unsure: Set<string> };
+type Prepared = { names: Set<string>; unsure: Set<string>; columns: Map<string, Parser[]>; epoch: number };
+
+/**
+ * Bumped by every stale plan (isStalePlan): a table changed its columns, so every connection
+ * parses and describes its statements afresh on next use, not only the one that met it.
+ */
+let planEpoch = 0;
 const preparedOn = new WeakMap<object, Prepared>();
 
 type FieldDescription = { dataTypeID: number; format?: string };
@@ -63,10 +75,14 @@ export class PipelinedQuery {
   callback: ((error: Error | null, results?: PipelineResult[]) => void) | undefined;
   readonly #results: PipelineResult[] = [];
   #rows: unknown[][] = [];
-  #parsers: ((raw: string) => unknown)[] = [];
+  #parsers: Parser[] = [];
   #failed: Error | undefined;
   #parsedHere: string[] = [];
   #connection: object | undefined;
+  /** Per statement: its prepared name ('' when unnamed) and its known decoders (undefined: described this time). */
+  #names: string[] = [];
+  #known: (Parser[] | undefined)[] = [];
+  #described = false;
 
   constructor(
     readonly statements: readonly PipelineStatement[],
@@ -99,18 +115,23 @@ export class PipelinedQuery {
           }
         }
         connection.bind({ statement: name, portal: '', values: values[index] ?? [] });
-        connection.describe({ type: 'P', name: '' });
+        const known = name ? prepared?.columns.get(name) : undefined;
+        if (!known) connection.describe({ type: 'P', name: '' });
         connection.execute({ portal: '', rows: 0 });
+        this.#names.push(name);
+        this.#known.push(known);
       }
       connection.sync();
     } finally {
       connection.stream.uncork?.();
     }
+    this.#parsers = this.#known[0] ?? [];
     return null;
   }
 
   handleRowDescription(message: { fields: FieldDescription[] }): void {
     this.#parsers = message.fields.map((field) => builderTypes.getTypeParser(field.dataTypeID, field.format === 'binary' ? 'binary' : 'text'));
+    this.#described = true;
   }
 
   handleDataRow(message: { fields: (string | null)[] }): void {
@@ -122,12 +143,24 @@ export class PipelinedQuery {
     // "SELECT 3", "UPDATE 1", "INSERT 0 1": the count is the last word when the command has one.
     const count = /\s(\d+)$/.exec(message.text)?.[1];
     this.#results.push({ rows: this.#rows, rowCount: count === undefined ? null : Number(count) });
-    this.#rows = [];
-    this.#parsers = [];
+    this.#nextStatement();
   }
 
   handleEmptyQuery(): void {
     this.#results.push({ rows: [], rowCount: null });
+    this.#nextStatement();
+  }
+
+  /** Remembers what the statement that just completed was described as (no RowDescription: no columns), then moves on. */
+  #nextStatement(): void {
+    const index = this.#results.length - 1;
+    const name = this.#names[index];
+    if (name && this.#known[index] === undefined && this.#connection) {
+      preparedOn.get(this.#connection)?.columns.set(name, this.#described ? this.#parsers : []);
+    }
+    this.#rows = [];
+    this.#described = false;
+    this.#parsers = this.#known[index + 1] ?? [];
   }
 
   /**
@@ -138,8 +171,10 @@ export class PipelinedQuery {
     if (this.#failed) return;
     this.#failed = error;
     const prepared = this.#connection ? preparedOn.get(this.#connection) : undefined;
+    if (isStalePlan(error)) planEpoch++;
     for (const name of this.#parsedHere) {
       prepared?.names.delete(name);
+      prepared?.columns.delete(name);
       prepared?.unsure.add(name);
     }
     this.callback?.(error);
@@ -165,8 +200,14 @@ export class PipelinedQuery {
 function preparedFor(connection: object): Prepared {
   let prepared = preparedOn.get(connection);
   if (!prepared) {
-    prepared = { names: new Set(), unsure: new Set() };
+    prepared = { names: new Set(), unsure: new Set(), columns: new Map(), epoch: planEpoch };
     preparedOn.set(connection, prepared);
+  }
+  if (prepared.epoch !== planEpoch) {
+    for (const name of prepared.names) prepared.unsure.add(name);
+    prepared.names.clear();
+    prepared.columns.clear();
+    prepared.epoch = planEpoch;
   }
   return prepared;
 }
@@ -186,6 +227,15 @@ function statementName(text: string, prepared: Prepared): string {
   }
   if (!prepared.names.has(name) && !prepared.unsure.has(name) && prepared.names.size >= MAX_PREPARED_PER_CONNECTION) return '';
   return name;
+}
+
+/**
+ * The server's refusal to run a prepared statement whose result columns changed since it was
+ * prepared (an ALTER of a table it reads): nothing of the pipeline ran, and the same statements
+ * parsed afresh succeed.
+ */
+export function isStalePlan(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === '0A000' && error.message.includes('cached plan must not change result type');
 }
 
 /** Sends the statements as one pipeline on `client` and resolves with each statement's result. */
