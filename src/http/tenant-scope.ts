@@ -42,7 +42,8 @@ export type TenantClaim = { organizationId: string; userId: string };
  * `tenantScope` when the caller is no member.
  */
 export async function claimTenant(db: Database, c: Context<AppEnv>): Promise<TenantClaim> {
-  const userId = c.var.userId;
+  // c.get, not c.var: Hono builds a new object of every variable on each read of c.var.
+  const userId = c.get('userId');
   if (!userId) throw new TenantryError('unauthenticated', 'sign in first');
   const idOrSlug = c.req.param('orgId') ?? '';
   if (isUuid(idOrSlug)) return { organizationId: idOrSlug.toLowerCase(), userId };

@@ -86,7 +86,7 @@ const remove = createRoute({
 
 export function taskRoutes({ db }: RouterDeps) {
   const call = (c: Parameters<typeof callerOf>[1]) => callerOf(db, c);
-  const claimed = async (c: Context<AppEnv>): Promise<ClaimedCall> => ({ db, claim: await claimTenant(db, c), requestId: c.var.requestId });
+  const claimed = async (c: Context<AppEnv>): Promise<ClaimedCall> => ({ db, claim: await claimTenant(db, c), requestId: c.get('requestId') });
   const page = ({ items, nextCursor }: Awaited<ReturnType<typeof service.listTasks>>) => ({ items: items.map(taskJson), nextCursor });
   return newRouter()
     .openapi(list, async (c) => c.json(page(await service.listTasks(await claimed(c), c.req.valid('param').projectId, c.req.valid('query'))), 200))
