@@ -110,9 +110,6 @@ const value = sql.placeholder;
  */
 type Condition = { shape: string; values: Record<string, unknown>; build: () => SQL | undefined };
 
-/** Filters a search can be combined with; with none of them, the search function cuts the page itself. */
-const FILTERS = ['statuses', 'types', 'priorities', 'assignees', 'sprints', 'epics', 'dueBefore', 'ref'] as const;
-
 /** What one page of a task list filters on, for both ways of sending it: conditions and their values, never SQL text per value. */
 function listConditions(organizationId: string, options: TaskListOptions): Condition[] {
   const conditions: Condition[] = [{ shape: 'live', values: { organizationId }, build: () => and(eq(tasks.organizationId, value('organizationId')), isNull(tasks.deletedAt)) }];
@@ -144,28 +141,50 @@ function listConditions(organizationId: string, options: TaskListOptions): Condi
   const { after, order, search } = options;
   const cursor = { afterValue: after?.value ?? null, afterId: after?.id ?? null };
   if (search) {
-    const filtered = FILTERS.some((filter) => options[filter] !== undefined);
-    const values = { searchProject: search.projectId, searchQuery: search.query, sort: order.sort, ...cursor, pageSize: options.limit + 1 };
-    add(filtered ? 'search:all' : 'search:page', values, () => matchesSearch(filtered));
+    const values = { searchProject: search.projectId, searchQuery: search.query, sort: order.sort, ...cursor, pageSize: options.limit + 1, ...searchFilters(options) };
+    add('search', values, matchesSearch);
   }
   if (after) add(after.value === null ? 'after:null' : 'after', cursor, () => afterCursor(order, { value: after.value === null ? null : value('afterValue'), id: value('afterId') }));
   return conditions;
 }
 
 /**
- * The tasks matching a full-text search, found by the functions of migrations 0008, 0018 and
- * 0027, which can use the (project, search vector) GIN index that RLS keeps a plain `@@` from;
- * the rows themselves are still read here, under RLS. Without other filters the function
- * applies the sort, the cursor and the page size (0027), so only a page of tasks is read;
- * with them, every match comes back and the filters cut it. `= any(array(…))` calls the
- * function exactly once (as `in (select …)` the planner may call it once per task of the
+ * The list's filters as the page function's arguments (migration 0039): null for a filter not
+ * asked for, and for a reference its ids and whether `none` was asked.
+ */
+function searchFilters(options: TaskListOptions) {
+  const reference = (filter: ReferenceFilter | undefined) => ({ ids: filter?.ids ?? null, none: filter?.none ?? false });
+  const [assignees, sprints, epics] = [reference(options.assignees), reference(options.sprints), reference(options.epics)];
+  return {
+    searchStatuses: options.statuses ?? null,
+    searchTypes: options.types ?? null,
+    searchPriorities: options.priorities ?? null,
+    searchAssignees: assignees.ids,
+    searchNoAssignee: assignees.none,
+    searchSprints: sprints.ids,
+    searchNoSprint: sprints.none,
+    searchEpics: epics.ids,
+    searchNoEpic: epics.none,
+    searchDueBefore: options.dueBefore ?? null,
+    searchNumber: options.ref?.number ?? null,
+  };
+}
+
+/**
+ * The tasks matching a full-text search, found by the page function of migrations 0027 and
+ * 0039, which can use the (project, search vector) GIN index that RLS keeps a plain `@@` from;
+ * the rows themselves are still read here, under RLS. The function applies the list's filters,
+ * the sort, the cursor and the page size, so only a page of tasks is read; the list's own
+ * conditions then hold for that page as they would for every match. `= any(array(…))` calls
+ * the function exactly once (as `in (select …)` the planner may call it once per task of the
  * project), and planning on each call lets a few matches be fetched by id.
  */
-function matchesSearch(filtered: boolean): SQL {
-  const ids = filtered
-    ? sql`app.matching_task_ids(${value('searchProject')}, ${value('searchQuery')})`
-    : sql`app.matching_task_page(${value('searchProject')}, ${value('searchQuery')}, ${value('sort')}, ${value('afterValue')}, ${value('afterId')}, ${value('pageSize')})`;
-  return sql`${tasks.id} = any(array(select ${ids})) ${sql.raw(PLAN_EACH_CALL)}`;
+function matchesSearch(): SQL {
+  const page = sql`app.matching_task_page(${value('searchProject')}, ${value('searchQuery')}, ${value('sort')}, ${value('afterValue')}, ${value('afterId')}, ${value('pageSize')},
+    ${value('searchStatuses')}::text[], ${value('searchTypes')}::text[], ${value('searchPriorities')}::text[],
+    ${value('searchAssignees')}::uuid[], ${value('searchNoAssignee')}, ${value('searchSprints')}::uuid[], ${value('searchNoSprint')},
+    ${value('searchEpics')}::uuid[], ${value('searchNoEpic')}, ${value('searchDueBefore')}::date, ${value('searchNumber')}::integer)`;
+  return sql`${tasks.id} = any(array(select ${page})) ${sql.raw(PLAN_EACH_CALL)}`;
 }
 
 /** A list's conditions as one shape (which conditions, which sort) and the values to bind. */
