@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { engine } from '../../../test/support/database.js';
+import { noticesOf } from '../../../test/support/notices.js';
+import { allTaskPages } from '../../../test/support/task-pages.js';
 import { ROLES } from '../../db/roles.js';
 import { taskPriorities, taskStatuses, taskTypes } from '../../db/schema/index.js';
 import { listTasksStatement } from './repository.js';
@@ -63,19 +64,7 @@ describe('task search with other filters', () => {
     await h.destroy();
   });
 
-  /** Every page of a list, in order, as ids. */
-  async function allPages(query: string): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const response = await h.request(h.tenantA.actors.member, 'GET', `${path}?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
-      ids.push(...page.items.map((task) => task.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return ids;
-  }
+  const allPages = (query: string) => allTaskPages(h, h.tenantA.actors.member, path, query, 2);
 
   it.each(TASK_SORTS)('pages a filtered search sorted by %s as the filtered list without the search', async (sort) => {
     for (const filter of filters) {
@@ -117,13 +106,7 @@ describe.runIf(engine === 'postgres')('task search with a filter, as planned', (
   });
 
   it.each(['position', '-created'] as const)('reads a page of tasks, not every match (sort=%s)', async (sort) => {
-    const url = h.test.url;
-    if (!url) throw new Error('no database url');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const plans: string[] = [];
-    client.on('notice', (notice) => plans.push(notice.message ?? ''));
-    try {
+    const plans = await noticesOf(h, async (client) => {
       await client.query(`load 'auto_explain'`);
       await client.query(`set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set client_min_messages = log`);
       await client.query('begin');
@@ -134,9 +117,7 @@ describe.runIf(engine === 'postgres')('task search with a filter, as planned', (
       const { rows } = await client.query(statement.text, statement.values);
       await client.query('rollback');
       expect(rows).toHaveLength(PAGE + 1);
-    } finally {
-      await client.end();
-    }
+    });
     const list = plans.find((plan) => plan.includes('from "tasks"'));
     if (!list) throw new Error(`no plan of the list among ${plans.length}`);
     // Every scan of tasks in the list's own plan: the rows it kept and the rows it threw away.

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../../../test/support/api.js';
 import { engine } from '../../../test/support/database.js';
+import { noticesOf } from '../../../test/support/notices.js';
+import { allTaskPages } from '../../../test/support/task-pages.js';
 import { ROLES } from '../../db/roles.js';
 import { taskPriorities } from '../../db/schema/index.js';
 import { type TaskListOptions, listTasks } from './repository.js';
@@ -110,19 +111,7 @@ describe('task search, a page at a time', () => {
     await h.destroy();
   });
 
-  /** Every page of a search, in order, as ids. */
-  async function allPages(query: string): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const response = await h.request(h.tenantA.actors.viewer, 'GET', `${path}?limit=3&${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
-      ids.push(...page.items.map((task) => task.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return ids;
-  }
+  const allPages = (query: string) => allTaskPages(h, h.tenantA.actors.viewer, path, query, 3);
 
   it.each(TASK_SORTS)('pages sort=%s exactly as the list sorts every match', async (sort) => {
     const paged = await allPages(`q=invoice&sort=${sort}`);
@@ -132,13 +121,7 @@ describe('task search, a page at a time', () => {
   });
 
   it.runIf(engine === 'postgres')('finds the candidates through the (project, search vector) index of migration 0018', async () => {
-    const url = h.test.url;
-    if (!url) throw new Error('no database url');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const plans: string[] = [];
-    client.on('notice', (notice) => plans.push(notice.message ?? ''));
-    try {
+    const plans = await noticesOf(h, async (client) => {
       // A project of a few dozen tasks is read faster without any index: it gets some bulk first,
       // tasks that do not match, and statistics that say so; a table this small is still read
       // whole unless sequential scans are priced out. What is asked is which index serves the
@@ -162,9 +145,7 @@ describe('task search, a page at a time', () => {
       const { rows } = await client.query(`select app.matching_task_page($1, 'invoice', '-created', null, null, 4) as id`, [projectId]);
       await client.query('rollback');
       expect(rows).toHaveLength(4);
-    } finally {
-      await client.end();
-    }
+    });
     const candidates = plans.find((plan) => plan.includes('with candidates'));
     expect(candidates).toContain('tasks_project_id_search_vector_idx');
   });
