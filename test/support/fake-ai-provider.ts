@@ -20,6 +20,8 @@ export type Behaviour = {
   /** Wait before the first byte, and between chunks. */
   delayMs?: number;
   chunkDelayMs?: number;
+  /** Hold the answer until this settles: a test decides when calls in flight may finish. */
+  until?: Promise<unknown>;
   /** Destroy the socket after this many chunks. */
   dropAfterChunks?: number;
 };
@@ -91,6 +93,7 @@ export async function startFakeAiProvider(): Promise<FakeAiProvider> {
       if (!res.writableFinished) record.closedEarly = true;
     });
     const b: Required<Pick<Behaviour, 'reply' | 'chunk'>> & Behaviour = { reply: '', chunk: 8, usage: null, ...fallback, ...queue.shift() };
+    if (b.until) await b.until;
     if (b.delayMs) await sleep(b.delayMs);
     if (b.status) {
       const message = b.errorMessage ?? 'scripted failure';

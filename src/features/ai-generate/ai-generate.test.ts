@@ -178,16 +178,34 @@ describe('AI generation against a local provider', () => {
   });
 
   it('never overshoots the budget with concurrent calls', async () => {
-    fake.setDefault({ reply: 'ok', usage: { input: 10, output: 5 }, delayMs: 200 });
+    // The provider holds every answer until each of the ten calls has either reached it or been
+    // refused: a settled call frees what it reserved beyond its usage, so letting one finish
+    // early (a slow machine) would rightly let a fifth through.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    fake.setDefault({ reply: 'ok', usage: { input: 10, output: 5 }, until: held });
     // Each call reserves its prompt estimate plus 100; four fit in 500, whatever the order.
     const single = 100 + estimateFor('race');
     await h.request(h.tenantA.actors.owner, 'PATCH', `/api/v1/orgs/${org()}`, { settings: { ai: { monthlyTokenBudget: single * 4 + single - 1 } } });
-    const calls = await Promise.all(
-      Array.from({ length: 10 }, () => generate({ providerId: providers.openaiA, task: 'document', prompt: 'race', maxOutputTokens: 100 })),
-    );
-    const statuses = calls.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
-    expect(statuses.filter((s) => s === 403)).toHaveLength(6);
+    let refused = 0;
+    const decided = setInterval(() => {
+      if (refused + fake.seen.length >= 10) release();
+    }, 5);
+    try {
+      const calls = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const response = await generate({ providerId: providers.openaiA, task: 'document', prompt: 'race', maxOutputTokens: 100 });
+          if (response.status !== 200) refused++;
+          return response;
+        }),
+      );
+      const statuses = calls.map((r) => r.status).sort();
+      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+      expect(statuses.filter((s) => s === 403)).toHaveLength(6);
+    } finally {
+      clearInterval(decided);
+      release();
+    }
     expect(fake.seen).toHaveLength(4);
     expect(await usage()).toEqual({ used: String(4 * 15), reserved: '0' });
   }, 20_000);
