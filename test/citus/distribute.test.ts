@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrator/runner.js';
 import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
+import { createCommentInOneTrip } from '../../src/features/comments/create-in-one-trip.js';
 import { createTaskInOneTrip, createTasksInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
 import { updateTaskInOneTrip } from '../../src/features/tasks/update-in-one-trip.js';
 import { dispatchWebhookEvents, startWebhookDispatcher } from '../../src/features/webhooks/dispatcher.js';
@@ -257,6 +258,33 @@ describe('a single-node database with data, distributed by tenantry db distribut
       [organizationId],
     );
     expect(deliveries).toEqual([...ids].sort().map((id) => ({ id, jobs: 1 })));
+  });
+
+  it("comments in one round trip on the cluster: the author's watch, the other watchers told, the live events and a webhook delivery with its job", async () => {
+    const { organizationId, row } = await ownerAndProject();
+    const [other] = await db.query<{ user_id: string }>(`select user_id::text from members where organization_id = $1 and user_id <> $2 order by user_id limit 1`, [organizationId, row.user_id]);
+    if (!other) throw new Error('the demo seed has a second member');
+    const call = { db, claim: { organizationId, userId: row.user_id }, requestId: 'citus-one-trip-comment' };
+    const task = await createTaskInOneTrip(call, row.project_id, { title: 'Discussed on Citus' });
+    if (!task) throw new Error('the task was not created');
+    await db.query(`insert into task_watchers (organization_id, task_id, user_id) values ($1, $2, $3)`, [organizationId, task.id, other.user_id]);
+    await db.query(`insert into webhooks (organization_id, url, events, secret_ciphertext) values ($1, 'https://hooks.example/citus-comment', array['comment.created'], '\\x00')`, [organizationId]);
+    const comment = await createCommentInOneTrip(call, task.id, { body: 'One trip on Citus' });
+    expect(comment).toMatchObject({ taskId: task.id, authorId: row.user_id, body: 'One trip on Citus' });
+    expect(await db.query(`select user_id::text, type from notifications where organization_id = $1 and comment_id = $2`, [organizationId, comment?.id])).toEqual([{ user_id: other.user_id, type: 'commented' }]);
+    const events = await db.query(
+      `select kind from live_events where organization_id = $1 and (resource_id = $2 or (kind = 'notifications.created' and resource_id = $3)) order by kind`,
+      [organizationId, comment?.id, task.id],
+    );
+    expect(events).toEqual([{ kind: 'comment.created' }, { kind: 'notifications.created' }]);
+    await dispatchWebhookEvents(db);
+    const deliveries = await db.query(
+      `select (select count(*)::int from jobs j where j.payload ->> 'deliveryId' = d.id::text) as jobs
+         from webhook_deliveries d where d.organization_id = $1 and d.event = 'comment.created' and d.body::json -> 'data' ->> 'id' = $2
+          and d.subscription_id = (select id from webhooks where organization_id = $1 and url = 'https://hooks.example/citus-comment')`,
+      [organizationId, comment?.id],
+    );
+    expect(deliveries).toEqual([{ jobs: 1 }]);
   });
 
   it('updates a task in one round trip on the cluster: its live event and its webhook delivery and job', async () => {

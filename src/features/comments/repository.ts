@@ -1,7 +1,9 @@
-import { type SQL, and, asc, eq, gt, isNull } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { type Placeholder, type SQL, and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { PgDialect, alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
 import { comments, projects, tasks, users } from '../../db/schema/index.js';
+import type { PipelineResult } from '../../db/pipeline.js';
+import { build, buildWrite, jsonObjectOf, plainStatement, selectStatement } from '../../db/statement.js';
 import type { Tx } from '../../db/tenant-context.js';
 
 const author = alias(users, 'author');
@@ -29,7 +31,7 @@ function selectComments(tx: Tx) {
 const live = (organizationId: string): SQL => and(eq(comments.organizationId, organizationId), isNull(comments.deletedAt)) as SQL;
 
 /** A live task whose project is live: a deleted task (or project) hides its discussion. */
-const liveTask = (organizationId: string): SQL =>
+const liveTask = (organizationId: string | Placeholder): SQL =>
   and(
     eq(tasks.organizationId, organizationId),
     isNull(tasks.deletedAt),
@@ -79,3 +81,43 @@ export async function updateComment(
     .returning({ id: comments.id });
   return rows.length > 0;
 }
+
+/*
+ * The comment create as pipeline statements (create-in-one-trip.ts): the insert, and the read
+ * for the answer around which the webhook event is recorded.
+ */
+
+const value = sql.placeholder;
+
+/** `insertComment`'s insert, its values placeholders. */
+export const insertCommentStatement = plainStatement<{ id: string; organizationId: string; taskId: string; authorId: string; body: string }>(
+  buildWrite.insert(comments).values({ id: value('id'), organizationId: value('organizationId'), taskId: value('taskId'), authorId: value('authorId'), body: value('body') }),
+);
+
+const dialect = new PgDialect();
+
+/**
+ * `findComment` by id (placeholders `organizationId`, `id`) inside a statement that also writes
+ * with the comment it reads, as tasks/repository.ts `findTaskAroundStatement` does for a task:
+ * one more column, `body`, is `body(json)`, where `json` is the comment as the webhook event
+ * carries it (the comment as the API shows it, then its task's `projectId`). The comment's own
+ * text is read under another name, so that `body` is the event's alone.
+ */
+export function findCommentAroundStatement<TValues extends { organizationId: string; id: string }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL) {
+  const json = jsonObjectOf({ ...visible, projectId: tasks.projectId });
+  const query = build
+    .select({ ...visible, body: sql<string>`${comments.body}`.as('comment_body'), event: sql<string | null>`${body(json)}`.as('body') })
+    .from(comments)
+    .leftJoin(author, eq(author.id, comments.authorId))
+    .innerJoin(tasks, and(eq(tasks.organizationId, comments.organizationId), eq(tasks.id, comments.taskId)))
+    .innerJoin(projects, liveTask(value('organizationId')))
+    .where(and(eq(comments.organizationId, value('organizationId')), isNull(comments.deletedAt), eq(comments.id, value('id'))));
+  const statement = selectStatement<TValues, CommentView & { event: string | null }>({ toSQL: () => dialect.sqlToQuery(around(query.getSQL())), _: query._ });
+  const read = (result: PipelineResult | undefined): CommentView | undefined => {
+    const [row] = statement.rows(result);
+    return row && withoutEvent(row);
+  };
+  return { bind: (values: TValues) => statement.bind(values), read };
+}
+
+const withoutEvent = ({ event: _event, ...comment }: CommentView & { event: string | null }): CommentView => comment;

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { OrgResourceParams, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
+import { OrgResourceParams, checksMembershipItself, json, jsonBody, tenantErrorResponses } from '../../http/openapi.js';
 import { type RouterDeps, newRouter, serialize } from '../../http/router.js';
+import { claimTenant } from '../../http/tenant-scope.js';
 import { callerOf } from '../shared/service-call.js';
 import { Comment, CommentListQuery, CommentPage, CreateCommentBody, TaskParams, UpdateCommentBody } from './schemas.js';
 import * as service from './service.js';
@@ -15,6 +16,7 @@ const list = createRoute({
   responses: { 200: json(CommentPage, 'A page of comments'), ...tenantErrorResponses },
 });
 const create = createRoute({
+  ...checksMembershipItself,
   method: 'post', path: onTask, tags, summary: 'Comment on a task (members and up)',
   request: { params: TaskParams, body: jsonBody(CreateCommentBody) },
   responses: { 201: json(Comment, 'The new comment'), ...tenantErrorResponses },
@@ -43,7 +45,7 @@ export function commentRoutes({ db }: RouterDeps) {
       return c.json({ items: page.items.map(serialize), nextCursor: page.nextCursor }, 200);
     })
     .openapi(create, async (c) =>
-      c.json(serialize(await service.createComment(call(c), c.req.valid('param').taskId, c.req.valid('json'))), 201))
+      c.json(serialize(await service.createClaimedComment({ db, claim: await claimTenant(db, c), requestId: c.var.requestId }, c.req.valid('param').taskId, c.req.valid('json'))), 201))
     .openapi(get, async (c) => c.json(serialize(await service.getComment(call(c), c.req.valid('param').id)), 200))
     .openapi(update, async (c) =>
       c.json(serialize(await service.updateComment(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))

@@ -2,9 +2,10 @@ import { ROLE_ORDER } from '../../auth/permissions.js';
 import { TenantryError } from '../../errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { requireAccessVia, requireCommentAccess } from '../shared/project-access.js';
-import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
+import { type ClaimedCall, type ServiceCall, found, inTenant, requirePermission, scopedCall } from '../shared/service-call.js';
 import { afterCommentChanged, afterCommentCreated } from '../notifications/service.js';
 import { findTaskId } from '../tasks/service.js';
+import { commentsInOneTrip, createCommentInOneTrip } from './create-in-one-trip.js';
 import * as repository from './repository.js';
 import type { CommentListFilter, CreateCommentInput, UpdateCommentInput } from './schemas.js';
 
@@ -39,6 +40,19 @@ export async function createComment(call: ServiceCall, taskIdOrRef: string, inpu
     await afterCommentCreated(tx, { organizationId, actorId: userId }, comment);
     return comment;
   });
+}
+
+/**
+ * A comment create as the route asks for it: in one round trip when the task is named by id and
+ * the body mentions no one (see create-in-one-trip.ts), else, or when the check refused it there,
+ * the ordinary create after the membership check, which answers why.
+ */
+export async function createClaimedComment(call: ClaimedCall, taskIdOrRef: string, input: CreateCommentInput) {
+  if (commentsInOneTrip(taskIdOrRef, input)) {
+    const comment = await createCommentInOneTrip(call, taskIdOrRef, input);
+    if (comment) return comment;
+  }
+  return createComment(await scopedCall(call), taskIdOrRef, input);
 }
 
 export async function updateComment(call: ServiceCall, id: string, input: UpdateCommentInput) {
