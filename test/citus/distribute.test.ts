@@ -314,6 +314,34 @@ describe('a single-node database with data, distributed by tenantry db distribut
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((delivery) => delivery.jobs === 1)).toBe(true);
   });
+
+  it('changes a status and an assignee in one round trip on the cluster: the new assignee and the watchers are told', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ owner: string; other: string; task_id: string; status: string }>(
+      `select o.user_id::text as owner, a.user_id::text as other, t.id::text as task_id, t.status from members o
+         join members a on a.organization_id = o.organization_id and a.user_id <> o.user_id
+         join tasks t on t.organization_id = o.organization_id and t.deleted_at is null and t.assignee_id is distinct from a.user_id
+        where o.organization_id = $1 and o.role = 'owner' order by a.user_id, t.id limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner, another member and a task');
+    const told = () =>
+      db.query<{ type: string; user_id: string }>(
+        `select type, user_id::text from notifications where organization_id = $1 and task_id = $2 order by type, user_id`,
+        [organizationId, row.task_id],
+      );
+    const before = await told();
+    const status = row.status === 'done' ? 'in_progress' : 'done';
+    const call = { db, claim: { organizationId, userId: row.owner }, requestId: 'citus-one-trip-status' };
+    const task = await updateTaskInOneTrip(call, row.task_id, { status, assigneeId: row.other });
+    expect(task).toMatchObject({ id: row.task_id, status, assigneeId: row.other });
+    const after = await told();
+    // The new assignee now watches: told once that the task is theirs and once of its new status.
+    expect(after.filter((n) => n.user_id === row.other).length - before.filter((n) => n.user_id === row.other).length).toBe(2);
+    expect(after.some((n) => n.type === 'assigned' && n.user_id === row.other)).toBe(true);
+    expect(after.some((n) => n.type === 'status_changed' && n.user_id === row.other)).toBe(true);
+  });
 });
 
 /** Rows per application table, read through Citus (every node's shards; Citus hides the shards themselves from pg_class). */
