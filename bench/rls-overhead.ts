@@ -16,6 +16,7 @@ import { type Database, openDatabase } from '../src/db/connection.js';
 import { ROLES } from '../src/db/roles.js';
 import { type Tx, withTenant } from '../src/db/tenant-context.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
+import { backendCpuReader } from './support/backend-cpu.js';
 import { type Dataset, dropBenchDatabase, ensureDataset, sizeForTasks } from './support/datasets.js';
 import { type HotQuery, hotQueries } from './support/hot-queries.js';
 import { interleave, timed } from './support/interleave.js';
@@ -36,6 +37,12 @@ export type RlsRow = {
   query_ms: Comparison;
   /** The whole transaction: BEGIN, set_config, SELECT, COMMIT. */
   transaction_ms: Comparison;
+  /**
+   * The server's CPU per transaction, by variant, from each connection's backend (schedstat):
+   * totals over the measured rounds, so the ratios are of means, not paired. Absent when the
+   * server's processes cannot be read from here.
+   */
+  server_cpu_ms?: { rls: number; bypass: number; platform: number; ratio: number; policyRatio: number };
 };
 
 type Comparison = {
@@ -58,18 +65,22 @@ export async function runRlsOverhead(dataset: Dataset, flags: Pick<BenchFlags, '
   try {
     await requireSuperuser(db);
     const targets = await findTargets(db, ['largest', 'median']);
+    const cpuReaders = await Promise.all([db, asSuperuser, asPlatform].map(backendCpuReader));
     const rows: RlsRow[] = [];
     for (const target of targets) {
       for (const query of hotQueries(target)) {
         await assertSameResult(db, target, query);
+        let cpuAtStart: number[] = [];
+        const readCpu = () => Promise.all(cpuReaders.map((read) => (read ? read() : Promise.resolve(Number.NaN))));
         const { samples, rounds } = await interleave(
           [
             { name: 'rls', run: () => underRls(db, target, query) },
             { name: 'bypass', run: () => bypassingRls(asSuperuser, target, query, null) },
             { name: 'platform', run: () => bypassingRls(asPlatform, target, query, ROLES.platform) },
           ],
-          { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
+          { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds, beforeMeasuring: async () => void (cpuAtStart = await readCpu()) },
         );
+        const [rlsCpu = Number.NaN, bypassCpu = Number.NaN, platformCpu = Number.NaN] = (await readCpu()).map((ms, index) => (ms - (cpuAtStart[index] ?? Number.NaN)) / rounds);
         const metric = (variant: string, name: string) => samples[variant]?.[name] ?? [];
         const compare = (name: string): Comparison => ({
           rls: summarize(metric('rls', name)),
@@ -86,17 +97,21 @@ export async function runRlsOverhead(dataset: Dataset, flags: Pick<BenchFlags, '
           rounds,
           query_ms: compare('query'),
           transaction_ms: compare('transaction'),
+          server_cpu_ms: Number.isNaN(rlsCpu)
+            ? undefined
+            : { rls: round(rlsCpu), bypass: round(bypassCpu), platform: round(platformCpu), ratio: round(rlsCpu / bypassCpu), policyRatio: round(rlsCpu / platformCpu) },
         });
       }
     }
     const withinTarget = rows.every((row) => row.query_ms.ratio <= TARGET_RATIO);
     printTable(`RLS overhead on ${dataset.size.tasks.toLocaleString('en-US')} tasks (median ms; ratio = median of paired rls/bypass; target ≤ ${TARGET_RATIO})`, [
-      ['organization', 'tasks', 'query', 'rounds', 'rls p50', 'superuser p50', 'ratio', 'platform p50', 'rls/platform', 'txn rls p50', 'txn superuser p50', 'txn ratio'],
+      ['organization', 'tasks', 'query', 'rounds', 'rls p50', 'superuser p50', 'ratio', 'platform p50', 'rls/platform', 'txn rls p50', 'txn superuser p50', 'txn ratio', 'server CPU rls', 'superuser', 'ratio', 'rls/platform'],
       ...rows.map((row) => [
         row.organization, row.organizationTasks, row.query, row.rounds,
         row.query_ms.rls.p50, row.query_ms.bypass.p50, round(row.query_ms.ratio),
         row.query_ms.platform.p50, round(row.query_ms.policyRatio),
         row.transaction_ms.rls.p50, row.transaction_ms.bypass.p50, round(row.transaction_ms.ratio),
+        row.server_cpu_ms?.rls ?? '-', row.server_cpu_ms?.bypass ?? '-', row.server_cpu_ms?.ratio ?? '-', row.server_cpu_ms?.policyRatio ?? '-',
       ]),
     ]);
     log(withinTarget ? `every query within ${TARGET_RATIO}×` : `some queries exceed ${TARGET_RATIO}× (see the ratio column)`);

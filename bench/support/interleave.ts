@@ -12,6 +12,8 @@ export type InterleaveOptions = {
   maxRounds: number;
   /** Stop after this much measuring, even with rounds left. */
   maxSeconds: number;
+  /** Called once the warm-up is over, right before the measured rounds (to start counters). */
+  beforeMeasuring?: () => Promise<void>;
 };
 
 /** samples[variant][metric] → one value per completed round, in round order (so rounds pair up). */
@@ -21,6 +23,7 @@ export async function interleave(variants: readonly Variant[], options: Interlea
   for (let round = 0; round < options.warmupRounds; round++) {
     for (const variant of variants) await variant.run();
   }
+  await options.beforeMeasuring?.();
   const samples: Samples = Object.fromEntries(variants.map((variant) => [variant.name, {}]));
   const started = performance.now();
   let rounds = 0;
