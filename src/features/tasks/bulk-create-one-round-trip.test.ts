@@ -5,6 +5,7 @@ import { subscribe as putOnPlan } from '../../../test/support/plan.js';
 import { countedRequest } from '../../../test/support/round-trips.js';
 import { dispatchWebhookEvents } from '../webhooks/dispatcher.js';
 import type { CreateTaskInput } from './schemas.js';
+import { createTasksInOneTrip } from './create-in-one-trip.js';
 import { bulkCreateTasks } from './service.js';
 
 type Task = Record<string, unknown> & { id: string; ref: string };
@@ -158,5 +159,22 @@ describe('tasks: a bulk create in one database round trip', () => {
     if (engine === 'postgres') for (const sent of [assigned, mentioned]) expect(sent.count).toBeGreaterThan(1);
     const told = await h.test.db.query<{ type: string }>(`select type from notifications where task_id = $1`, [mentioned.body.items[0]?.id]);
     expect(told.map((row) => row.type)).toEqual(['mentioned']);
+  });
+
+  it.skipIf(engine !== 'postgres')('prepares the insert of one task, never a multi-row insert (their shapes are countless)', async () => {
+    const db = await h.test.connectAgain();
+    try {
+      const call = { db, claim: { organizationId: h.tenantA.organizationId, userId: h.tenantA.actors.owner.userId }, requestId: 'prepared-inserts' };
+      const taskInserts = async () =>
+        (await db.query<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where statement like 'insert into "tasks"%'`))[0]?.n;
+      for (const size of [2, 3, 4]) {
+        expect(await createTasksInOneTrip(call, projectId, Array.from({ length: size }, (_, index) => ({ title: `Batch of ${size}, ${index}` })))).toHaveLength(size);
+      }
+      expect(await taskInserts()).toBe(0);
+      expect(await createTasksInOneTrip(call, projectId, [{ title: 'Alone' }])).toHaveLength(1);
+      expect(await taskInserts()).toBe(1);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -290,7 +290,9 @@ const insertStatements = new Map<string, ReturnType<typeof plainStatement<Record
 /**
  * `insertTasks` as one pipeline statement of one or more rows, in the order given (the triggers
  * number and place them in that order), built once per shape: the fields each row gives (the
- * rest take their defaults). Every value is a bound parameter, `<row>:<field>`.
+ * rest take their defaults). Every value is a bound parameter, `<row>:<field>`. An insert of
+ * several rows is planned on each call, never prepared: its shapes are countless, and each would
+ * take one of a connection's prepared-statement slots, which the hot statements need.
  */
 export function insertTasksStatement(rows: NewTask[]) {
   const fieldsOf = (row: NewTask) => (Object.keys(row) as (keyof NewTask)[]).filter((field) => row[field] !== undefined).sort();
@@ -300,7 +302,8 @@ export function insertTasksStatement(rows: NewTask[]) {
   if (!statement) {
     const placeholders = shapes.map((fields, index) => Object.fromEntries(fields.map((field) => [field, sql.placeholder(`${index}:${field}`)])));
     // Placeholders stand in for the typed values: the builder only reads the names.
-    statement = plainStatement<Record<string, unknown>>(buildWrite.insert(tasks).values(placeholders as never));
+    const insert = buildWrite.insert(tasks).values(placeholders as never);
+    statement = plainStatement<Record<string, unknown>>(rows.length > 1 ? sql`${insert.getSQL()} ${sql.raw(PLAN_EACH_CALL)}` : insert);
     if (insertStatements.size < MAX_INSERT_SHAPES) insertStatements.set(shape, statement);
   }
   const values: Record<string, unknown> = {};
