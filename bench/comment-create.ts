@@ -18,9 +18,9 @@ import { scopedCall } from '../src/features/shared/service-call.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
+import { demoOrg, oneTripAgainstOrdinary } from './support/demo-org.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
-import { median, pairedRatio, round } from './support/stats.js';
 
 const DATABASE = 'tenantry_bench_comment_create';
 
@@ -28,17 +28,8 @@ export async function runCommentCreateBench(flags: Pick<BenchFlags, 'seconds' | 
   const { db } = await freshDatabase(DATABASE);
   try {
     await seedDemo(db, { production: false, masterKey: generateMasterKey() });
-    const [acme] = await db.query<{ organization_id: string; task_id: string; owner_id: string; other_id: string }>(
-      `select o.id as organization_id, t.id as task_id, m.user_id as owner_id,
-              (select n.user_id from members n where n.organization_id = o.id and n.user_id <> m.user_id order by n.user_id limit 1) as other_id
-         from organizations o join tasks t on t.organization_id = o.id and t.deleted_at is null
-         join projects p on p.organization_id = o.id and p.id = t.project_id and p.deleted_at is null
-         join members m on m.organization_id = o.id and m.role = 'owner'
-        where o.slug = 'acme' order by t.id limit 1`,
-    );
-    if (!acme) throw new Error('demo organization acme has no task');
-    const { organization_id: organizationId, task_id: taskId, owner_id: ownerId, other_id: otherId } = acme;
-    await db.query(`insert into task_watchers (organization_id, task_id, user_id) values ($1, $2, $3), ($1, $2, $4) on conflict do nothing`, [organizationId, taskId, ownerId, otherId]);
+    const { organizationId, taskId, ownerId, memberId } = await demoOrg(db, 'acme');
+    await db.query(`insert into task_watchers (organization_id, task_id, user_id) values ($1, $2, $3), ($1, $2, $4) on conflict do nothing`, [organizationId, taskId, ownerId, memberId]);
     const claimed = { db, claim: { organizationId, userId: ownerId }, requestId: `bench:${randomUUID()}` };
     let n = 0;
     const input = () => ({ body: `Bench comment ${++n}, no mention` });
@@ -49,13 +40,7 @@ export async function runCommentCreateBench(flags: Pick<BenchFlags, 'seconds' | 
       ],
       { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
     );
-    const ms = (name: string) => samples[name]?.ms ?? [];
-    const result = {
-      rounds,
-      oneTripMedianMs: round(median(ms('oneTrip'))),
-      ordinaryMedianMs: round(median(ms('ordinary'))),
-      ordinaryOverOneTrip: round(pairedRatio(ms('ordinary'), ms('oneTrip'))),
-    };
+    const result = { rounds, ...oneTripAgainstOrdinary(samples, 'oneTrip', 'ordinary') };
     printTable('Comment create: one round trip against the ordinary path (paired, one run)', [
       ['rounds', 'one trip (ms)', 'ordinary (ms)', 'ordinary / one trip'],
       [result.rounds, result.oneTripMedianMs, result.ordinaryMedianMs, result.ordinaryOverOneTrip],

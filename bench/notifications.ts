@@ -24,6 +24,7 @@ import { createTask, listTasks } from '../src/features/tasks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { isMain, parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
+import { type DemoOrg, demoOrg } from './support/demo-org.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
 import { median, pairedRatio, round, summarize } from './support/stats.js';
@@ -32,22 +33,7 @@ const DATABASE = 'tenantry_bench_notifications';
 const WATCHERS = 1_000;
 const SUBSCRIBERS = 50;
 
-type Org = { organizationId: string; projectId: string; ownerId: string; memberId: string };
-
-async function demoOrg(db: Database, slug: string): Promise<Org> {
-  const [row] = await db.query<{ organization_id: string; project_id: string; owner_id: string; member_id: string }>(
-    `select o.id as organization_id, p.id as project_id,
-            (select user_id from members where organization_id = o.id and role = 'owner' limit 1) as owner_id,
-            (select user_id from members where organization_id = o.id and role = 'member' limit 1) as member_id
-       from organizations o join projects p on p.organization_id = o.id and p.deleted_at is null
-      where o.slug = $1 order by p.key limit 1`,
-    [slug],
-  );
-  if (!row) throw new Error(`demo organization ${slug} not found`);
-  return { organizationId: row.organization_id, projectId: row.project_id, ownerId: row.owner_id, memberId: row.member_id };
-}
-
-const callAs = (db: Database, org: Org, userId: string): ServiceCall => ({
+const callAs = (db: Database, org: DemoOrg, userId: string): ServiceCall => ({
   db,
   scope: { organizationId: org.organizationId, userId, role: 'owner' },
   requestId: `bench:${randomUUID()}`,

@@ -18,9 +18,10 @@ import { bulkCreateTasks } from '../src/features/tasks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
+import { demoOrg, oneTripAgainstOrdinary } from './support/demo-org.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
-import { median, pairedRatio, round } from './support/stats.js';
+
 
 const DATABASE = 'tenantry_bench_task_bulk_create';
 const SIZES = [10, 100];
@@ -29,14 +30,7 @@ export async function runTaskBulkCreateBench(flags: Pick<BenchFlags, 'seconds' |
   const { db } = await freshDatabase(DATABASE);
   try {
     await seedDemo(db, { production: false, masterKey: generateMasterKey() });
-    const [acme] = await db.query<{ organization_id: string; project_id: string; owner_id: string }>(
-      `select o.id as organization_id, p.id as project_id, m.user_id as owner_id
-         from organizations o join projects p on p.organization_id = o.id and p.deleted_at is null
-         join members m on m.organization_id = o.id and m.role = 'owner'
-        where o.slug = 'acme' order by p.key limit 1`,
-    );
-    if (!acme) throw new Error('demo organization acme not found');
-    const { organization_id: organizationId, project_id: projectId, owner_id: ownerId } = acme;
+    const { organizationId, projectId, ownerId } = await demoOrg(db, 'acme');
     // Rounds create thousands of tasks: no plan limit in the way.
     await db.query(`delete from subscriptions where organization_id = $1`, [organizationId]);
     await db.query(`insert into subscriptions (organization_id, plan_id, status) select $1, id, 'active' from subscription_plans where code = 'enterprise'`, [organizationId]);
@@ -50,13 +44,7 @@ export async function runTaskBulkCreateBench(flags: Pick<BenchFlags, 'seconds' |
       ]),
       { warmupRounds: 10, maxRounds: 1_000, maxSeconds: flags.seconds },
     );
-    const ms = (name: string) => samples[name]?.ms ?? [];
-    const bySize = SIZES.map((size) => ({
-      size,
-      oneTripMedianMs: round(median(ms(`oneTrip${size}`))),
-      ordinaryMedianMs: round(median(ms(`ordinary${size}`))),
-      ordinaryOverOneTrip: round(pairedRatio(ms(`ordinary${size}`), ms(`oneTrip${size}`))),
-    }));
+    const bySize = SIZES.map((size) => ({ size, ...oneTripAgainstOrdinary(samples, `oneTrip${size}`, `ordinary${size}`) }));
     printTable(`Bulk task create: one round trip against the ordinary path (paired, one run, ${rounds} rounds)`, [
       ['tasks per batch', 'one trip (ms)', 'ordinary (ms)', 'ordinary / one trip'],
       ...bySize.map((row) => [row.size, row.oneTripMedianMs, row.ordinaryMedianMs, row.ordinaryOverOneTrip]),

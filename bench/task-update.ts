@@ -19,9 +19,10 @@ import { updateTaskInOneTrip } from '../src/features/tasks/update-in-one-trip.js
 import { seedDemo } from '../src/seed/demo.js';
 import { type BenchFlags, isMain, parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
+import { demoOrg, oneTripAgainstOrdinary } from './support/demo-org.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
-import { median, pairedRatio, round } from './support/stats.js';
+
 
 const DATABASE = 'tenantry_bench_task_update';
 
@@ -29,15 +30,7 @@ export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'ke
   const { db } = await freshDatabase(DATABASE);
   try {
     await seedDemo(db, { production: false, masterKey: generateMasterKey() });
-    const [acme] = await db.query<{ organization_id: string; task_id: string; owner_id: string }>(
-      `select o.id as organization_id, t.id as task_id, m.user_id as owner_id
-         from organizations o join tasks t on t.organization_id = o.id and t.deleted_at is null
-         join projects p on p.organization_id = o.id and p.id = t.project_id and p.deleted_at is null
-         join members m on m.organization_id = o.id and m.role = 'owner'
-        where o.slug = 'acme' order by t.id limit 1`,
-    );
-    if (!acme) throw new Error('demo organization acme has no task');
-    const { organization_id: organizationId, task_id: taskId, owner_id: ownerId } = acme;
+    const { organizationId, taskId, ownerId } = await demoOrg(db, 'acme');
     const claimed = { db, claim: { organizationId, userId: ownerId }, requestId: `bench:${randomUUID()}` };
     let n = 0;
     if (flags.status) {
@@ -57,13 +50,7 @@ export async function runTaskUpdateBench(flags: Pick<BenchFlags, 'seconds' | 'ke
       ],
       { warmupRounds: 20, maxRounds: 2_000, maxSeconds: flags.seconds },
     );
-    const ms = (name: string) => samples[name]?.ms ?? [];
-    const result = {
-      rounds,
-      oneTripMedianMs: round(median(ms('oneTrip'))),
-      ordinaryMedianMs: round(median(ms('ordinary'))),
-      ordinaryOverOneTrip: round(pairedRatio(ms('ordinary'), ms('oneTrip'))),
-    };
+    const result = { rounds, ...oneTripAgainstOrdinary(samples, 'oneTrip', 'ordinary') };
     printTable(`Task update${flags.status ? ' (status change)' : ''}: one round trip against the ordinary path (paired, one run)`, [
       ['rounds', 'one trip (ms)', 'ordinary (ms)', 'ordinary / one trip'],
       [result.rounds, result.oneTripMedianMs, result.ordinaryMedianMs, result.ordinaryOverOneTrip],

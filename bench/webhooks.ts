@@ -34,6 +34,7 @@ import { announceWebhookEvent } from '../src/features/webhooks/service.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { parseFlags, runMain } from './support/args.js';
 import { dropBenchDatabase, freshDatabase } from './support/datasets.js';
+import { demoOrg } from './support/demo-org.js';
 import { interleave, timed } from './support/interleave.js';
 import { log, printTable, writeResult } from './support/report.js';
 import { median, pairedRatio, round } from './support/stats.js';
@@ -48,14 +49,7 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
     // The demo records one event for a deleted subscription per organization: dropped here, so
     // the count below is the rounds' own.
     await dispatchWebhookEvents(db);
-    const [acme] = await db.query<{ organization_id: string; project_id: string; owner_id: string }>(
-      `select o.id as organization_id, p.id as project_id, m.user_id as owner_id
-         from organizations o join projects p on p.organization_id = o.id and p.deleted_at is null
-         join members m on m.organization_id = o.id and m.role = 'owner'
-        where o.slug = 'acme' order by p.key limit 1`,
-    );
-    if (!acme) throw new Error('demo organization acme not found');
-    const { organization_id: organizationId, project_id: projectId, owner_id: ownerId } = acme;
+    const { organizationId, projectId, ownerId } = await demoOrg(db, 'acme');
     const owner: ServiceCall = { db, scope: { organizationId, userId: ownerId, role: 'owner' }, requestId: `bench:${randomUUID()}` };
     let n = 0;
     const input = () => ({ title: `Bench task ${++n}`, description: 'Benchmark row', status: 'todo' as const, priority: 'medium' as const, type: 'task' as const });
@@ -173,4 +167,4 @@ export async function runWebhooksBench(flags: { seconds: number; keep: boolean }
   }
 }
 
-runMain(async () => runWebhooksBench(parseFlags()));
+runMain(() => runWebhooksBench(parseFlags()));

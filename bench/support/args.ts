@@ -108,7 +108,8 @@ export function isMain(moduleUrl: string): boolean {
 
 /** Runs a benchmark's main, printing a failure as one line and a non-zero exit. */
 export function runMain(main: () => Promise<unknown>): void {
-  main().then(
+  // Through a promise, so a main that throws at once (a bad flag) fails the same one-line way.
+  Promise.resolve().then(main).then(
     () => process.exit(),
     (error: unknown) => {
       process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
