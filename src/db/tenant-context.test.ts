@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestDatabase, createTestDatabase, engine } from '../../test/support/database.js';
 import { migrate } from './migrator/runner.js';
-import { contextStatements, quoteLiteral, runAsClient, withTenant } from './tenant-context.js';
+import { contextStatements, quoteLiteral, runAsClient, withTenant, withTenantPipeline } from './tenant-context.js';
 
 const orgA = '00000000-0000-4000-8000-00000000000a';
 const orgB = '00000000-0000-4000-8000-00000000000b';
@@ -48,6 +48,24 @@ describe('withTenant', () => {
       expect(row?.role).not.toBe('tenantry_app');
       expect(row?.org ?? '').toBe('');
     }
+  });
+
+  it('says no project is hidden when no user acts, and leaves the sets to the policies when one does', async () => {
+    const sets = `select coalesce(current_setting('app.hidden_project_ids', true), '') as hidden,
+                         coalesce(current_setting('app.read_only_project_ids', true), '') as read_only,
+                         coalesce(current_setting('app.no_comment_project_ids', true), '') as no_comment`;
+    const nothingHidden = { hidden: '{}', read_only: '{}', no_comment: '{}' };
+    const unknown = { hidden: '', read_only: '', no_comment: '' };
+    const inTransaction = async (userId?: string) => (await withTenant(test.db, { organizationId: orgA, userId }, async (tx) => rowsOf(await tx.execute(sql.raw(sets)))))[0];
+    const inPipeline = async (userId?: string) => {
+      const [result] = await withTenantPipeline(test.db, { organizationId: orgA, userId }, [{ text: sets, values: [] }]);
+      const [hidden, readOnly, noComment] = result?.rows[0] ?? [];
+      return { hidden, read_only: readOnly, no_comment: noComment };
+    };
+    expect(await inTransaction()).toEqual(nothingHidden);
+    expect(await inTransaction(userA)).toEqual(unknown);
+    expect(await inPipeline()).toEqual(nothingHidden);
+    expect(await inPipeline(userA)).toEqual(unknown);
   });
 
   it('sees only its own tenant and records the actor in the audit trail', async () => {

@@ -111,6 +111,7 @@ export function contextStatements(role: string, context: TenantContext): string[
     ['app.request_id', context.requestId],
     ['app.ip_address', context.ipAddress],
     ['app.user_agent', context.userAgent],
+    ...(context.userId ? [] : projectAccessWithoutUser),
   ];
   return [
     // The role before propagation starts: Citus reaches the workers as the current role anyway,
@@ -136,7 +137,8 @@ export function contextSetter(role: string, context: TenantContext): PipelineSta
     if (value?.includes('\0')) throw new TenantryError('bad_request', 'a context value contains a NUL character');
     return value ?? '';
   });
-  return { text: CONTEXT_SETTER, values };
+  // With an acting user the sets stay '' (unknown), so the first policy that asks computes them.
+  return { text: CONTEXT_SETTER, values: [...values, context.userId ? '' : NOTHING_HIDDEN] };
 }
 
 const CONTEXT_SETTER = [
@@ -146,7 +148,23 @@ const CONTEXT_SETTER = [
   "set_config('app.request_id', $4, true)",
   "set_config('app.ip_address', $5, true)",
   "set_config('app.user_agent', $6, true)",
+  "set_config('app.hidden_project_ids', $7, true)",
+  "set_config('app.read_only_project_ids', $7, true)",
+  "set_config('app.no_comment_project_ids', $7, true)",
 ].join(', ');
+
+/**
+ * Without an acting user (jobs, webhooks, integrations, the CLI) no project is hidden or
+ * read-only: what app.refresh_project_access (0033, 0040) would compute, set with the context
+ * so that no policy has to call it. It is a PL/pgSQL call per transaction, a good part of the
+ * policies' cost on a small read (the README's RLS overhead section).
+ */
+const NOTHING_HIDDEN = '{}';
+const projectAccessWithoutUser: [string, string][] = [
+  ['app.hidden_project_ids', NOTHING_HIDDEN],
+  ['app.read_only_project_ids', NOTHING_HIDDEN],
+  ['app.no_comment_project_ids', NOTHING_HIDDEN],
+];
 
 /**
  * A string as an SQL literal: quotes doubled, and with a backslash the `E'…'` form with
