@@ -86,8 +86,9 @@ function isLiteralTrue(expression: string): boolean {
   return expression.replace(/[\s()]/g, '').toLowerCase() === 'true';
 }
 
+/** The context functions, or their bodies as policies spell them out (migration 0041). */
 function readsTenantContext(expression: string): boolean {
-  return /\b(current_organization_id|current_user_id)\b/.test(expression);
+  return /\b(current_organization_id|current_user_id)\b|current_setting\('app\.(organization_id|user_id)'/.test(expression);
 }
 
 function commandName(code: string): string {
