@@ -13,6 +13,7 @@ export type TenantScope = {
 export type AppEnv = {
   Variables: {
     requestId: string;
+    /** The process's logger; lines about the request go through requestLogger(c), which stamps its id. */
     logger: Logger;
     userId: string | null;
     tenant: TenantScope;

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorCode, RateLimited, TenantryError, sqlState } from '../errors.js';
 import type { AppEnv } from './env.js';
+import { requestLogger } from './request-context.js';
 import { conflictingFields } from './unique-violation.js';
 
 /** The one place an error code becomes an HTTP status. */
@@ -107,11 +108,11 @@ export function handleError(error: Error, c: Context<AppEnv>) {
   if (!known && isConnectionLoss(error)) known = new TenantryError('unavailable', 'the database is unavailable; try again shortly');
   if (!known && error instanceof HTTPException) known = fromHttpException(error, c);
   if (!known) {
-    c.var.logger.error({ err: error }, 'unhandled error');
+    requestLogger(c).error({ err: error }, 'unhandled error');
     known = new TenantryError('internal', `internal error (request ${c.var.requestId})`);
   }
   const status = STATUS[known.code];
-  if (status >= 500 && known.code !== 'internal') c.var.logger.error({ err: error }, known.message);
+  if (status >= 500 && known.code !== 'internal') requestLogger(c).error({ err: error }, known.message);
   if (known instanceof RateLimited) c.header('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
   return c.json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } }, status);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { AppEnv } from './env.js';
 
@@ -7,15 +7,15 @@ const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * Gives every request an id (the caller's X-Request-Id when it is sane, a fresh UUID
- * otherwise), a logger that stamps it on every line, and one access-log line at the end.
+ * otherwise) and one access-log line at the end. Other lines about the request go through
+ * `requestLogger(c)`, which stamps the id on them.
  */
 export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const offered = c.req.header('x-request-id');
     const requestId = offered && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
-    const requestLogger = logger.child({ requestId });
     c.set('requestId', requestId);
-    c.set('logger', requestLogger);
+    c.set('logger', logger);
     c.set('userId', null);
     const started = performance.now();
     await next();
@@ -29,9 +29,16 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
     } catch {
       c.header('x-request-id', requestId);
     }
-    requestLogger.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+    // The id first in the line's own object writes the same bytes as a child logger bound to it
+    // would, without making a child logger on every request.
+    logger.info(
+      { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',
     );
   };
+}
+
+/** The request's logger, stamping its id on every line: made when a line is written (an error), not per request. */
+export function requestLogger(c: Context<AppEnv>): Logger {
+  return c.get('logger').child({ requestId: c.get('requestId') });
 }
