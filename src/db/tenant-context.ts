@@ -71,7 +71,9 @@ export async function withTenantPipeline(db: Database, context: TenantContext, s
   requireUuid('organizationId', context.organizationId);
   if (context.userId) requireUuid('userId', context.userId);
   const full = { ...context, ...clientOf(context) };
-  const settings = (await roleApart(db)) ? contextStatements(ROLES.app, full).map((text) => ({ text, values: [] })) : [contextSetter(ROLES.app, full)];
+  // The settled answer when there is one: awaiting it would cost every pipeline a promise.
+  const split = citusKnown.get(db) ?? (await roleApart(db));
+  const settings = split ? contextStatements(ROLES.app, full).map((text) => ({ text, values: [] })) : [contextSetter(ROLES.app, full)];
   const results = await db.pipeline([...settings, ...statements]);
   return results.slice(settings.length);
 }
@@ -178,6 +180,8 @@ export function quoteLiteral(value: string): string {
 
 /** Whether each pool's server has Citus installed, asked once (see roleApart). */
 const citusByPool = new WeakMap<Database, Promise<boolean>>();
+/** The same answers once they have arrived, to be read without waiting. */
+const citusKnown = new WeakMap<Database, boolean>();
 
 /**
  * Whether the role must go in a message of its own: only where Citus is installed. Citus
@@ -194,7 +198,11 @@ function roleApart(db: Database): Promise<boolean> {
   if (!known) {
     known = db
       .query<{ citus: boolean }>("select exists (select from pg_catalog.pg_extension where extname = 'citus') as citus")
-      .then(([row]) => row?.citus === true);
+      .then(([row]) => {
+        const citus = row?.citus === true;
+        citusKnown.set(db, citus);
+        return citus;
+      });
     // A failed probe (the server was down) is asked again next time, not remembered.
     void known.catch(() => citusByPool.delete(db));
     citusByPool.set(db, known);

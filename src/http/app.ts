@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { except } from 'hono/combine';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
@@ -112,16 +112,29 @@ export function edgeMiddleware({
     // JSON bodies are small; uploads stream to disk under their own, larger limit (project-assets).
     { name: 'body limit', path: '/api/*', handler: limitBodySize(maxBodyBytes, tooLarge, (c) => isAssetUpload(c.req.method, c.req.path)) },
     { name: 'JSON body checks (NUL, shape)', path: '/api/*', handler: checkJsonBodies() },
-    // Resolve the session once; tenant routes require it, public routes ignore it.
+    // Resolve the session once; tenant routes require it, public routes ignore it. A cached
+    // session is read without a promise: with Better Auth's AsyncLocalStorage every promise
+    // runs Node's promise hooks.
     {
       name: 'session',
       path: '/api/v1/*',
-      handler: async (c, next) => {
-        c.set('userId', await sessions.userIdOf(c.req.raw.headers));
-        await next();
+      handler: (c, next) => {
+        const headers = c.req.raw.headers;
+        const known = sessions.knownUserIdOf(headers);
+        if (known !== undefined) {
+          c.set('userId', known);
+          return next();
+        }
+        return resolveSession(c, next, sessions, headers);
       },
     },
   ];
+}
+
+/** The session middleware when Better Auth must be asked (nothing cached). */
+async function resolveSession(c: Context<AppEnv>, next: Next, sessions: SessionCache, headers: Headers): Promise<void> {
+  c.set('userId', await sessions.userIdOf(headers));
+  await next();
 }
 
 /**

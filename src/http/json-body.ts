@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './env.js';
 import { jsonShapeViolation, refuseInput } from './json-shape.js';
@@ -12,7 +12,8 @@ import { jsonShapeViolation, refuseInput } from './json-shape.js';
  */
 export function limitBodySize(maxBytes: number, onTooLarge: () => never, skip: (c: Context<AppEnv>) => boolean): MiddlewareHandler<AppEnv> {
   const streamed = bodyLimit({ maxSize: maxBytes, onError: onTooLarge });
-  return async (c, next) => {
+  // Not async: a request that passes gets next()'s own promise, not one more around it.
+  return (c, next) => {
     if (skip(c)) return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
@@ -38,16 +39,22 @@ export function limitBodySize(maxBytes: number, onTooLarge: () => never, skip: (
  * /api/auth it gets a Request carrying the same text.
  */
 export function checkJsonBodies(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  // Not async: a request without a JSON body gets next()'s own promise, not one more around it.
+  return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD' || !c.req.header('content-type')?.toLowerCase().includes('json')) return next();
-    const text = await c.req.text();
-    if (text.includes('\u0000') || text.includes('\\u0000')) {
-      return refuseInput(c, 'text may not contain NUL (\\u0000) characters', [{ path: '(body)', message: 'contains a NUL character' }]);
-    }
-    const violation = jsonShapeViolation(text);
-    if (violation) return refuseInput(c, `invalid JSON shape: ${violation.path} is ${violation.message}`, [violation]);
-    if (c.req.path.startsWith('/api/auth/')) c.req.raw = new Request(c.req.raw, { body: text });
-    return next();
+    return checkJsonBody(c, next);
   };
+}
+
+/** The checks themselves, for a request that sends JSON. */
+async function checkJsonBody(c: Context<AppEnv>, next: Next): Promise<Response | void> {
+  const text = await c.req.text();
+  if (text.includes('\u0000') || text.includes('\\u0000')) {
+    return refuseInput(c, 'text may not contain NUL (\\u0000) characters', [{ path: '(body)', message: 'contains a NUL character' }]);
+  }
+  const violation = jsonShapeViolation(text);
+  if (violation) return refuseInput(c, `invalid JSON shape: ${violation.path} is ${violation.message}`, [violation]);
+  if (c.req.path.startsWith('/api/auth/')) c.req.raw = new Request(c.req.raw, { body: text });
+  return next();
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Actor, type ApiHarness, createApiHarness } from '../../test/support/api.js';
+import { createSessionCache } from './session-cache.js';
 
 const TTL_MS = 400;
 
@@ -59,5 +60,25 @@ describe('the session cache', () => {
     });
     expect(out.status).toBe(200);
     expect((await projects(actor)).status).toBe(401);
+  });
+
+  it('reads no cached session, on the quick path or the other, while it cannot hear other processes', async () => {
+    const actor = await signIn(h.tenantA.actors.member);
+    let listening = true;
+    const sessions = createSessionCache(h.auth, { ttlMs: 60_000, events: { publish: () => Promise.resolve(), subscribe: () => undefined, listening: () => listening, close: () => Promise.resolve() } });
+    const headers = new Headers({ authorization: `Bearer ${actor.token}` });
+    expect(await sessions.userIdOf(headers)).toBe(actor.userId);
+    expect(sessions.knownUserIdOf(headers)).toBe(actor.userId);
+    expect(sessions.knownUserIdOf(new Headers())).toBeNull();
+    // Deaf (a lost LISTEN connection) without having been told to forget: a sign-out elsewhere would go unheard.
+    listening = false;
+    expect(sessions.knownUserIdOf(headers)).toBeUndefined();
+    const asked = vi.spyOn(h.auth.api, 'getSession');
+    try {
+      expect(await sessions.userIdOf(headers)).toBe(actor.userId);
+      expect(asked).toHaveBeenCalledTimes(1);
+    } finally {
+      asked.mockRestore();
+    }
   });
 });

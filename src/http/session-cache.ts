@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Auth } from '../auth/auth.js';
 import type { SessionEvents } from './session-events.js';
@@ -13,6 +13,11 @@ export const SESSION_CACHE_MS = 5_000;
 export type SessionCache = {
   /** The signed-in user's id, or null: from the cache, or from Better Auth on a miss. */
   userIdOf(headers: Headers): Promise<string | null>;
+  /**
+   * What `userIdOf` answers when it need not wait: the cached id, or null without credentials;
+   * undefined when only Better Auth can say. Lets the hot path skip a promise per request.
+   */
+  knownUserIdOf(headers: Headers): string | null | undefined;
   /** Forget every cached session, in this process and (through the session events) in every other. */
   forgetAll(): Promise<void>;
 };
@@ -55,6 +60,11 @@ export function createSessionCache(auth: Auth, options: { ttlMs?: number; maxEnt
     return session.user.id;
   };
   return {
+    knownUserIdOf(headers) {
+      const key = credentialsKey(headers);
+      if (key === null) return null;
+      return usable() ? cache.get(key)?.userId : undefined;
+    },
     async userIdOf(headers) {
       const key = credentialsKey(headers);
       if (key === null) return null;
@@ -77,10 +87,13 @@ export function createSessionCache(auth: Auth, options: { ttlMs?: number; maxEnt
   };
 }
 
-/** A digest of whatever can carry a session (bearer token, cookies); null when neither is sent. */
+/**
+ * A digest of whatever can carry a session (bearer token, cookies); null when neither is sent.
+ * One-shot `hash`, not a `createHash` object per request: the same SHA-256 of the same bytes.
+ */
 function credentialsKey(headers: Headers): string | null {
   const authorization = headers.get('authorization') ?? '';
   const cookie = headers.get('cookie') ?? '';
   if (authorization === '' && cookie === '') return null;
-  return createHash('sha256').update(authorization).update('\n').update(cookie).digest('base64url');
+  return hash('sha256', `${authorization}\n${cookie}`, 'base64url');
 }

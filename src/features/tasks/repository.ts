@@ -246,11 +246,13 @@ const projectById = selectStatement<{ organizationId: string; id: string }, { id
 /** `findTask` as a pipeline statement, and its answer from the statement's result. */
 export function findTaskStatement(organizationId: string, lookup: TaskLookup) {
   const statement = 'id' in lookup ? taskById.bind({ organizationId, id: lookup.id }) : taskByRef.bind({ organizationId, key: lookup.key.toUpperCase(), number: lookup.number });
-  const read = (result: PipelineResult | undefined): TaskView | undefined => {
-    const [row] = taskById.rows(result);
-    return row && toView(row);
-  };
-  return { statement, read };
+  return { statement, read: readFoundTask };
+}
+
+/** `findTaskStatement`'s reader: one function for every call, not a closure made per request. */
+function readFoundTask(result: PipelineResult | undefined): TaskView | undefined {
+  const [row] = taskById.rows(result);
+  return row && toView(row);
 }
 
 /** `findProject` as a pipeline statement. */
