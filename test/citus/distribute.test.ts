@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { generateKeyBetween } from 'fractional-indexing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REFERENCE_LIMITS, checkCitusReadiness, distribute } from '../../src/citus/index.js';
 import { generateMasterKey } from '../../src/crypto/envelope.js';
@@ -9,6 +10,8 @@ import { ROLES } from '../../src/db/roles.js';
 import { withTenant } from '../../src/db/tenant-context.js';
 import { createCommentInOneTrip } from '../../src/features/comments/create-in-one-trip.js';
 import { createTaskInOneTrip, createTasksInOneTrip } from '../../src/features/tasks/create-in-one-trip.js';
+import { deleteTaskInOneTrip } from '../../src/features/tasks/delete-in-one-trip.js';
+import { moveTaskInOneTrip } from '../../src/features/tasks/move-in-one-trip.js';
 import { updateTaskInOneTrip } from '../../src/features/tasks/update-in-one-trip.js';
 import { dispatchWebhookEvents, startWebhookDispatcher } from '../../src/features/webhooks/dispatcher.js';
 import { seedDemo } from '../../src/seed/demo.js';
@@ -341,6 +344,48 @@ describe('a single-node database with data, distributed by tenantry db distribut
     expect(after.filter((n) => n.user_id === row.other).length - before.filter((n) => n.user_id === row.other).length).toBe(2);
     expect(after.some((n) => n.type === 'assigned' && n.user_id === row.other)).toBe(true);
     expect(after.some((n) => n.type === 'status_changed' && n.user_id === row.other)).toBe(true);
+  });
+
+  /** The first three live tasks, in board order, of a project of the first organization that has that many, and its owner. */
+  async function boardOfThree() {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const cards = await db.query<{ id: string; project_id: string; position: string; status: string; owner: string }>(
+      `select t.id::text, t.project_id::text, t.position, t.status,
+              (select m.user_id::text from members m where m.organization_id = t.organization_id and m.role = 'owner' limit 1) as owner
+         from tasks t
+        where t.organization_id = $1 and t.deleted_at is null
+          and t.project_id = (select project_id from tasks where organization_id = $1 and deleted_at is null group by project_id having count(*) >= 3 order by project_id limit 1)
+        order by t.position collate "C" limit 3`,
+      [organizationId],
+    );
+    const [first, second, third] = cards;
+    if (!first || !second || !third) throw new Error('the demo seed has a project with three tasks');
+    return { organizationId, first, second, third };
+  }
+
+  const liveEventsOf = (organizationId: string, taskId: string) =>
+    db.query<{ kind: string }>(`select kind from live_events where organization_id = $1 and resource_id = $2 order by id`, [organizationId, taskId]);
+
+  it('moves a task in one round trip on the cluster: the key the library gives, the status, the live event', async () => {
+    const { organizationId, first, second, third } = await boardOfThree();
+    const call = { db, claim: { organizationId, userId: first.owner }, requestId: 'citus-one-trip-move' };
+    const status = first.status === 'done' ? 'in_progress' : 'done';
+    const task = await moveTaskInOneTrip(call, first.id, { afterId: second.id, status });
+    expect(task).toMatchObject({ id: first.id, status, position: generateKeyBetween(second.position, third.position) });
+    expect((await liveEventsOf(organizationId, first.id)).at(-1)).toEqual({ kind: 'task.updated' });
+    // A refused move (the task next to itself) writes nothing and answers undefined: the ordinary move then says why.
+    expect(await moveTaskInOneTrip(call, first.id, { afterId: first.id })).toBeUndefined();
+  });
+
+  it('deletes a task in one round trip on the cluster: the soft delete and its live event', async () => {
+    const { organizationId, first } = await boardOfThree();
+    const call = { db, claim: { organizationId, userId: first.owner }, requestId: 'citus-one-trip-delete' };
+    expect(await deleteTaskInOneTrip(call, first.id)).toBe(true);
+    const [row] = await db.query<{ deleted: boolean }>(`select deleted_at is not null as deleted from tasks where organization_id = $1 and id = $2`, [organizationId, first.id]);
+    expect(row).toEqual({ deleted: true });
+    expect((await liveEventsOf(organizationId, first.id)).at(-1)).toEqual({ kind: 'task.deleted' });
+    expect(await deleteTaskInOneTrip(call, first.id)).toBeUndefined();
   });
 });
 

@@ -1,9 +1,10 @@
 import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { ROLE_ORDER, can } from '../../auth/permissions.js';
 import type { PipelineResult, PipelineStatement } from '../../db/pipeline.js';
-import { type WebhookEvent, epics, sprints } from '../../db/schema/index.js';
+import { type WebhookEvent, epics, sprints, tasks } from '../../db/schema/index.js';
 import { withTenantPipeline } from '../../db/tenant-context.js';
 import { sqlState } from '../../errors.js';
+import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
 import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
@@ -40,6 +41,19 @@ export function refuseUnlessWriter(passes: SQL, from: SQL = sql``): SQL {
          from members m ${from}
         where m.organization_id = ${value('organizationId')} and m.user_id = ${value('userId')}
           and m.role = any(${sql.param(WRITERS)}::text[])), false)`;
+}
+
+/** The live task being written (placeholder `id`), in a check's FROM: its project is what access and references are checked against. */
+const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null`;
+
+/**
+ * `refuseUnlessWriter` for a write to the live task `id`: it raises unless the task is in a
+ * project the caller may write (a missing, deleted or private project refuses, as `findTask` and
+ * `requireProjectAccess` do) and `passes` holds of it (`tasks` and the membership `m`).
+ */
+export function refuseUnlessTaskWriter(passes: SQL = sql`true`): SQL {
+  const access = projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'write');
+  return refuseUnlessWriter(sql`${access} and ${passes}`, theTask);
 }
 
 /**

@@ -73,12 +73,14 @@ const update = createRoute({
   responses: { 200: json(Task, 'The changed task'), ...tenantErrorResponses },
 });
 const move = createRoute({
+  ...checksMembershipItself,
   method: 'post', path: `${byId}/move`, tags, operationId: 'moveTask',
   summary: 'Place a task after one task and/or before another of its project (neither: at the end), optionally changing its status',
   request: { params: TaskParams, body: jsonBody(MoveTaskBody) },
   responses: { 200: json(Task, 'The moved task'), ...tenantErrorResponses },
 });
 const remove = createRoute({
+  ...checksMembershipItself,
   method: 'delete', path: byId, tags, operationId: 'deleteTask', summary: 'Delete a task (soft delete)',
   request: { params: TaskParams },
   responses: { 204: { description: 'Deleted' }, ...tenantErrorResponses },
@@ -101,9 +103,10 @@ export function taskRoutes({ db }: RouterDeps) {
     .openapi(get, async (c) => c.json(taskJson(await service.getTask(await claimed(c), c.req.valid('param').id)), 200))
     .openapi(update, async (c) =>
       c.json(serialize(await service.updateClaimedTask(await claimed(c), c.req.valid('param').id, c.req.valid('json'))), 200))
-    .openapi(move, async (c) => c.json(serialize(await service.moveTask(call(c), c.req.valid('param').id, c.req.valid('json'))), 200))
+    .openapi(move, async (c) =>
+      c.json(serialize(await service.moveClaimedTask(await claimed(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(remove, async (c) => {
-      await service.deleteTask(call(c), c.req.valid('param').id);
+      await service.deleteClaimedTask(await claimed(c), c.req.valid('param').id);
       return c.body(null, 204);
     });
 }

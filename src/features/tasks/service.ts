@@ -5,6 +5,8 @@ import { assertWithinLimit } from '../plans/limits.js';
 import { requireProjectAccess } from '../shared/project-access.js';
 import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requirePermission, scopedCall } from '../shared/service-call.js';
 import { createTaskInOneTrip, createTasksInOneTrip, createsInOneTrip } from './create-in-one-trip.js';
+import { deleteTaskInOneTrip, deletesInOneTrip } from './delete-in-one-trip.js';
+import { moveTaskInOneTrip, movesInOneTrip } from './move-in-one-trip.js';
 import { positionBetween } from './position.js';
 import { updateTaskInOneTrip, updatesInOneTrip } from './update-in-one-trip.js';
 import * as repository from './repository.js';
@@ -220,6 +222,18 @@ export async function moveTask(call: ServiceCall, idOrRef: string, input: MoveTa
   });
 }
 
+/**
+ * A move as the route asks for it: in one round trip (see move-in-one-trip.ts), else, or when a
+ * check refused it there, the ordinary move after the membership check, which answers why.
+ */
+export async function moveClaimedTask(call: ClaimedCall, idOrRef: string, input: MoveTaskInput) {
+  if (movesInOneTrip(idOrRef)) {
+    const task = await moveTaskInOneTrip(call, idOrRef, input);
+    if (task) return task;
+  }
+  return moveTask(await scopedCall(call), idOrRef, input);
+}
+
 /** One change to up to 100 tasks, all or nothing; the audit trigger records each row. */
 export async function bulkUpdateTasks(call: ServiceCall, { ids, change }: BulkUpdateTasksInput) {
   requirePermission(call, 'work:write');
@@ -259,6 +273,15 @@ export async function deleteTask(call: ServiceCall, idOrRef: string): Promise<vo
     await repository.updateTasks(tx, organizationId, [task.id], { deletedAt: new Date() });
     await afterTasksDeleted(tx, notice(call), [task]);
   });
+}
+
+/**
+ * A delete as the route asks for it: in one round trip (see delete-in-one-trip.ts), else, or
+ * when a check refused it there, the ordinary delete after the membership check, which answers why.
+ */
+export async function deleteClaimedTask(call: ClaimedCall, idOrRef: string): Promise<void> {
+  if (deletesInOneTrip(idOrRef) && (await deleteTaskInOneTrip(call, idOrRef))) return;
+  await deleteTask(await scopedCall(call), idOrRef);
 }
 
 /** Who changed what, for notifications and live events. */

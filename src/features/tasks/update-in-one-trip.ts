@@ -7,9 +7,8 @@ import { isUuid } from '../../uuid.js';
 import { insertAndNotifySql } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { membersAmong, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
-import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessTaskWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
 import * as repository from './repository.js';
 import type { UpdateTaskInput } from './schemas.js';
 
@@ -29,9 +28,6 @@ const value = sql.placeholder;
 
 type CheckValues = { organizationId: string; userId: string; id: string; epicId: string | null; sprintId: string | null };
 
-/** The live task being changed, in the check's FROM: its project is what access and references are checked against. */
-const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null`;
-
 /**
  * Every check of the ordinary update as one condition on the caller's membership row and the
  * task: permission, the task live in a project the caller may write (a missing, deleted or
@@ -39,11 +35,8 @@ const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id
  * that project (a new assignee is checked by the statement after it).
  */
 const checks = plainStatement<CheckValues>(
-  refuseUnlessWriter(
-    sql`${projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'write')}
-        and ${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)}
-        and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
-    theTask,
+  refuseUnlessTaskWriter(
+    sql`${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)} and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
   ),
 );
 
@@ -60,7 +53,7 @@ const assigneeCheck = plainStatement<{ organizationId: string; assigneeId: strin
  * `task.updated` on the live stream: the project comes from the row, which the request does not
  * name; a task deleted between the check and the write (so not changed) announces nothing.
  */
-const liveEvent = plainStatement<{ organizationId: string; id: string; eventId: string }>(
+export const taskUpdatedLiveEvent = plainStatement<{ organizationId: string; id: string; eventId: string }>(
   insertAndNotifySql(
     value('organizationId'),
     sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'task.updated', 'projectId', ${tasks.projectId}, 'id', ${tasks.id}))
@@ -125,7 +118,7 @@ export function updatesInOneTrip(idOrRef: string, input: UpdateTaskInput): boole
  * row, in the ordinary path's order: the new assignee watches, is told, then the watchers hear
  * of the status. None when the change can tell no one.
  */
-function tellingStatements(call: ClaimedCall, id: string, input: UpdateTaskInput) {
+export function tellingStatements(call: ClaimedCall, id: string, input: Pick<UpdateTaskInput, 'assigneeId' | 'status'>) {
   const { organizationId, userId } = call.claim;
   const task = { organizationId, id };
   const { assigneeId, status } = input;
@@ -149,7 +142,7 @@ export function updateTaskStatements(call: ClaimedCall, id: string, input: Updat
     ...telling,
     repository.updateTaskStatement(organizationId, id, input),
     taskRecorded.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
-    liveEvent.bind({ organizationId, id, eventId: uuidv7() }),
+    taskUpdatedLiveEvent.bind({ organizationId, id, eventId: uuidv7() }),
   ];
   const readAt = statements.length - 2;
   return { statements, read: (results: PipelineResult[]) => taskRecorded.read(results[readAt]) };
