@@ -31,6 +31,8 @@ export type BenchFlags = {
   webConcurrency: number;
   /** Task update: change the status (which tells the task's watchers) instead of the title. */
   status: boolean;
+  /** Task move and delete: measure deletes instead of moves. */
+  delete: boolean;
 };
 
 const DEFAULTS = {
@@ -66,6 +68,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
       only: { type: 'string' },
       'web-concurrency': { type: 'string' },
       status: { type: 'boolean', default: false },
+      delete: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -86,6 +89,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
     only: values.only === undefined ? [] : values.only.split(',').map((name) => name.trim()).filter(Boolean),
     webConcurrency: values['web-concurrency'] === undefined ? 1 : whole('--web-concurrency', values['web-concurrency']),
     status: values.status,
+    delete: values.delete,
   };
 }
 
