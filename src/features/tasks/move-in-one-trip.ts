@@ -14,7 +14,7 @@ import { taskUpdatedLiveEvent, tellingStatements } from './update-in-one-trip.js
  * the new position, the status change and whom it tells, the task read as the API answers it,
  * the live event and the webhook event go out as one pipeline, one transaction, as an update
  * does (update-in-one-trip.ts). The position is computed by the database, from the neighbours
- * it reads under the lock, with app.key_between (migration 0040), which gives the key the
+ * it reads under the lock, with app.key_between (migration 0042), which gives the key the
  * ordinary move's generateKeyBetween gives. A check that refuses sends the move the ordinary
  * way, which tells why.
  */

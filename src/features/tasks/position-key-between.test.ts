@@ -61,7 +61,7 @@ function neighbourOf(key: string, next: () => number): string {
 }
 
 /**
- * app.key_between (migration 0040) against the package's generateKeyBetween, which the ordinary
+ * app.key_between (migration 0042) against the package's generateKeyBetween, which the ordinary
  * move uses: the same key for every pair of valid keys and null ends, and a failure (an error in
  * the database, a throw in the package) for the same pairs.
  */
