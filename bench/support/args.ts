@@ -33,6 +33,8 @@ export type BenchFlags = {
   status: boolean;
   /** Task move and delete: measure deletes instead of moves. */
   delete: boolean;
+  /** Task update and comment create: name the task by its reference (ACME-7), not its id. */
+  byRef: boolean;
 };
 
 const DEFAULTS = {
@@ -69,6 +71,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
       'web-concurrency': { type: 'string' },
       status: { type: 'boolean', default: false },
       delete: { type: 'boolean', default: false },
+      'by-ref': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -90,6 +93,7 @@ export function parseFlags(argv: string[] = process.argv.slice(2)): BenchFlags {
     webConcurrency: values['web-concurrency'] === undefined ? 1 : whole('--web-concurrency', values['web-concurrency']),
     status: values.status,
     delete: values.delete,
+    byRef: values['by-ref'],
   };
 }
 

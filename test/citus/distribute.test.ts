@@ -387,6 +387,35 @@ describe('a single-node database with data, distributed by tenantry db distribut
     expect((await liveEventsOf(organizationId, first.id)).at(-1)).toEqual({ kind: 'task.deleted' });
     expect(await deleteTaskInOneTrip(call, first.id)).toBeUndefined();
   });
+
+  it('updates and comments on a task named by reference in one round trip on the cluster, each statement resolving it', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ owner: string; other: string; task_id: string; ref: string; status: string }>(
+      `select o.user_id::text as owner, a.user_id::text as other, t.id::text as task_id, p.key || '-' || t.number as ref, t.status from members o
+         join members a on a.organization_id = o.organization_id and a.user_id <> o.user_id
+         join tasks t on t.organization_id = o.organization_id and t.deleted_at is null and t.assignee_id is distinct from a.user_id
+         join projects p on p.organization_id = t.organization_id and p.id = t.project_id and p.deleted_at is null
+        where o.organization_id = $1 and o.role = 'owner' order by a.user_id, t.id desc limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner, another member and a task');
+    const status = row.status === 'done' ? 'in_progress' : 'done';
+    const call = { db, claim: { organizationId, userId: row.owner }, requestId: 'citus-one-trip-by-ref' };
+    const task = await updateTaskInOneTrip(call, row.ref.toLowerCase(), { status, assigneeId: row.other, title: 'Named by reference on Citus' });
+    expect(task).toMatchObject({ id: row.task_id, status, assigneeId: row.other, title: 'Named by reference on Citus' });
+    const told = await db.query(`select type from notifications where organization_id = $1 and task_id = $2 and user_id = $3 and type in ('assigned', 'status_changed') order by type`, [
+      organizationId,
+      row.task_id,
+      row.other,
+    ]);
+    expect(told).toEqual([{ type: 'assigned' }, { type: 'status_changed' }]);
+    const comment = await createCommentInOneTrip(call, row.ref, { body: 'By reference on Citus' });
+    expect(comment).toMatchObject({ taskId: row.task_id, authorId: row.owner });
+    expect(await db.query(`select type from notifications where organization_id = $1 and comment_id = $2 and user_id = $3`, [organizationId, comment?.id, row.other])).toEqual([
+      { type: 'commented' },
+    ]);
+  });
 });
 
 /** Rows per application table, read through Citus (every node's shards; Citus hides the shards themselves from pg_class). */

@@ -1,16 +1,16 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineResult } from '../../db/pipeline.js';
 import { tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
-import { isUuid } from '../../uuid.js';
 import { insertAndNotifySql } from '../live-events/repository.js';
 import { watchTasksStatement } from '../notifications/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { refuseUnlessWriter, runInOneTrip } from '../tasks/one-trip-write.js';
+import { taskLookup } from '../tasks/lookup.js';
+import { FROM_NAMED_TASK_REF, NAMED_TASK, type NamedTaskValues, namedTaskValues, refuseUnlessWriter, runInOneTrip } from '../tasks/one-trip-write.js';
 import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
 import * as repository from './repository.js';
@@ -27,31 +27,8 @@ import type { CreateCommentInput } from './schemas.js';
 
 const value = sql.placeholder;
 
-type Values = { organizationId: string; userId: string; taskId: string };
-
-/** The live task commented on, in the check's FROM: its project is what access is checked against. */
-const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${value('taskId')} and ${tasks.deletedAt} is null`;
-
-/**
- * Every check of the ordinary create as one condition: a member whose role may write work
- * (`requirePermission(call, 'work:write')`), the task live in a live project the caller may
- * comment on (`findTaskId`, `requireAccessVia(…, 'comment')`).
- */
-const checks = plainStatement<Values>(
-  refuseUnlessWriter(projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'comment'), theTask),
-);
-
-/** The task's project, for the notification and the live event (`projectOfTask`). */
-const projectOfTask = sql`(select ${tasks.projectId} from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${value('taskId')})`;
-
-/** The task's watchers but the author (tellSql skips the actor) hear of the comment; no one is mentioned. */
-const tellWatchers = plainStatement<Values & { commentId: string; eventId: string }>(
-  tellSql(
-    { organizationId: value('organizationId'), type: 'commented', actorId: value('userId'), projectId: projectOfTask, taskId: value('taskId'), commentId: value('commentId') },
-    watchersOf(value('organizationId'), value('taskId')),
-    value('eventId'),
-  ),
-);
+type Named = { organizationId: string } & NamedTaskValues;
+type Values = Named & { userId: string };
 
 /** The comment read for the answer, its `comment.created` event recorded in the same statement. */
 const commentRecorded = repository.findCommentAroundStatement<{ organizationId: string; id: string; occurredAt: string }>(
@@ -59,38 +36,99 @@ const commentRecorded = repository.findCommentAroundStatement<{ organizationId: 
   (read) => recordEventsFromSql(value('organizationId'), 'comment.created', read),
 );
 
-const liveEvent = plainStatement<{ organizationId: string; taskId: string; commentId: string; eventId: string }>(
-  insertAndNotifySql(
-    value('organizationId'),
-    sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'comment.created', 'projectId', ${projectOfTask}, 'id', ${value('commentId')}::uuid)))`,
-  ),
-);
+/**
+ * The statements of a comment on the task `taskId` (tasks' NAMED_TASK): built once for a task
+ * named by id and once for one named by reference, which every statement resolves itself, as
+ * the ordinary create's `findTaskId` does once.
+ */
+function commentStatementsNaming(taskId: SQL) {
+  /** The live task commented on, in the check's FROM: its project is what access is checked against. */
+  const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null`;
 
-/** Whether a comment create can go in one round trip: the task named by id, and no mention (telling those named takes reading who they are). */
-export function commentsInOneTrip(taskIdOrRef: string, input: CreateCommentInput): boolean {
-  return isUuid(taskIdOrRef) && mentionedHandles(input.body).length === 0;
+  /** The task's project, for the notification and the live event (`projectOfTask`). */
+  const projectOfTask = sql`(select ${tasks.projectId} from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${taskId})`;
+
+  return {
+    /**
+     * Every check of the ordinary create as one condition: a member whose role may write work
+     * (`requirePermission(call, 'work:write')`), the task live in a live project the caller may
+     * comment on (`findTaskId`, `requireAccessVia(…, 'comment')`).
+     */
+    checks: plainStatement<Values>(
+      refuseUnlessWriter(projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'comment'), theTask),
+    ),
+    /** The task's watchers but the author (tellSql skips the actor) hear of the comment; no one is mentioned. */
+    tellWatchers: plainStatement<Values & { commentId: string; eventId: string }>(
+      tellSql(
+        { organizationId: value('organizationId'), type: 'commented', actorId: value('userId'), projectId: projectOfTask, taskId, commentId: value('commentId') },
+        watchersOf(value('organizationId'), taskId),
+        value('eventId'),
+      ),
+    ),
+    liveEvent: plainStatement<Named & { commentId: string; eventId: string }>(
+      insertAndNotifySql(
+        value('organizationId'),
+        sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'comment.created', 'projectId', ${projectOfTask}, 'id', ${value('commentId')}::uuid)))`,
+      ),
+    ),
+  };
 }
 
-/** The pipeline's statements after the context, and how to read the new comment from their results. */
-export function createCommentStatements(call: ClaimedCall, taskId: string, input: CreateCommentInput) {
+const NAMED = { id: commentStatementsNaming(NAMED_TASK.id), ref: commentStatementsNaming(NAMED_TASK.ref) };
+
+/** By reference, the insert and the author's watch name the task as resolved in SQL, and write nothing when it is gone. */
+const insertOnRef = repository.insertCommentOnStatement(FROM_NAMED_TASK_REF);
+const watchOnRef = plainStatement<Values>(
+  sql`insert into task_watchers (organization_id, task_id, user_id)
+      select t.organization_id, t.id, ${value('userId')}::uuid ${FROM_NAMED_TASK_REF}
+      on conflict (organization_id, task_id, user_id) do nothing`,
+);
+
+/** The comment's insert and its author's watch (`watchAutomatically`). */
+function writes(organizationId: string, userId: string, comment: { id: string; body: string }, named: NamedTaskValues) {
+  if ('id' in named) {
+    const taskId = named.id;
+    return [
+      repository.insertCommentStatement.bind({ ...comment, organizationId, taskId, authorId: userId }),
+      watchTasksStatement.bind({ organizationId, taskIds: [taskId], userId }),
+    ];
+  }
+  return [insertOnRef.bind({ ...comment, organizationId, ...named, authorId: userId }), watchOnRef.bind({ organizationId, ...named, userId })];
+}
+
+/**
+ * Whether a comment create can go in one round trip: no mention (telling those named takes
+ * reading who they are). The task may be named by id or by reference.
+ */
+export function commentsInOneTrip(input: CreateCommentInput): boolean {
+  return mentionedHandles(input.body).length === 0;
+}
+
+/**
+ * The pipeline's statements after the context for a comment on the task `taskIdOrRef` (its id or
+ * its reference, ACME-7), and how to read the new comment from their results.
+ */
+export function createCommentStatements(call: ClaimedCall, taskIdOrRef: string, input: CreateCommentInput) {
   const { organizationId, userId } = call.claim;
   const commentId = uuidv7();
+  const named = namedTaskValues(taskLookup(taskIdOrRef));
+  const { checks, tellWatchers, liveEvent } = NAMED[named.by];
+  const task = { organizationId, ...named.values };
   const statements = [
-    checks.bind({ organizationId, userId, taskId }),
-    repository.insertCommentStatement.bind({ id: commentId, organizationId, taskId, authorId: userId, body: input.body }),
-    watchTasksStatement.bind({ organizationId, taskIds: [taskId], userId }),
-    tellWatchers.bind({ organizationId, userId, taskId, commentId, eventId: uuidv7() }),
+    checks.bind({ ...task, userId }),
+    ...writes(organizationId, userId, { id: commentId, body: input.body }, named.values),
+    tellWatchers.bind({ ...task, userId, commentId, eventId: uuidv7() }),
     commentRecorded.bind({ organizationId, id: commentId, occurredAt: new Date().toISOString() }),
-    liveEvent.bind({ organizationId, taskId, commentId, eventId: uuidv7() }),
+    liveEvent.bind({ ...task, commentId, eventId: uuidv7() }),
   ];
   return { statements, read: (results: PipelineResult[]) => commentRecorded.read(results[4]) };
 }
 
 /**
- * Creates the comment in one round trip, or answers undefined when the check refused it
- * (nothing was written; the ordinary create tells why).
+ * Creates the comment on the task `taskIdOrRef` in one round trip, or answers undefined when the
+ * check refused it (nothing was written; the ordinary create tells why).
  */
-export async function createCommentInOneTrip(call: ClaimedCall, taskId: string, input: CreateCommentInput) {
-  const { statements, read } = createCommentStatements(call, taskId, input);
+export async function createCommentInOneTrip(call: ClaimedCall, taskIdOrRef: string, input: CreateCommentInput) {
+  const { statements, read } = createCommentStatements(call, taskIdOrRef, input);
   return runInOneTrip(call, statements, read);
 }

@@ -94,6 +94,17 @@ export const insertCommentStatement = plainStatement<{ id: string; organizationI
   buildWrite.insert(comments).values({ id: value('id'), organizationId: value('organizationId'), taskId: value('taskId'), authorId: value('authorId'), body: value('body') }),
 );
 
+/**
+ * `insertCommentStatement` on the task that `fromTask` finds as `t` (a FROM, such as the tasks'
+ * FROM_NAMED_TASK_REF): none found, nothing inserted, and the read of the comment finds nothing.
+ */
+export function insertCommentOnStatement(fromTask: SQL) {
+  return plainStatement<{ id: string; organizationId: string; authorId: string; body: string }>(
+    sql`insert into ${comments} (id, organization_id, task_id, author_id, body)
+        select ${value('id')}::uuid, t.organization_id, t.id, ${value('authorId')}::uuid, ${value('body')}::text ${fromTask}`,
+  );
+}
+
 const dialect = new PgDialect();
 
 /**

@@ -48,7 +48,7 @@ export async function createComment(call: ServiceCall, taskIdOrRef: string, inpu
  * the ordinary create after the membership check, which answers why.
  */
 export async function createClaimedComment(call: ClaimedCall, taskIdOrRef: string, input: CreateCommentInput) {
-  if (commentsInOneTrip(taskIdOrRef, input)) {
+  if (commentsInOneTrip(input)) {
     const comment = await createCommentInOneTrip(call, taskIdOrRef, input);
     if (comment) return comment;
   }

@@ -7,7 +7,7 @@ import { assertWithinStorageLimit } from '../plans/storage-limit.js';
 import { requireLiveProject } from '../shared/live-project.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { type ServiceCall, found, inTenant, requirePermission } from '../shared/service-call.js';
-import { taskLookup } from '../tasks/service.js';
+import { taskLookup } from '../tasks/lookup.js';
 import * as repository from './repository.js';
 import type { AssetListFilter } from './schemas.js';
 

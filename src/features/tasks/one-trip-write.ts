@@ -10,6 +10,8 @@ import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
 import * as repository from './repository.js';
 
+export { FROM_NAMED_TASK_REF, NAMED_TASK, type NamedTaskValues, namedTaskValues } from './repository.js';
+
 /*
  * What the one-round-trip task writes (create-in-one-trip.ts, update-in-one-trip.ts) share: the
  * raising check around the caller's membership, the reference checks, the webhook event
@@ -77,17 +79,19 @@ export function referencesExist(table: typeof epics | typeof sprints, ids: Place
 }
 
 /**
- * The task `id` as the API answers it (`findTaskStatement`), read in the same statement that
- * records `event` about it per subscriber for the webhook dispatcher: the body is built by the
- * database from the row read for the answer, so the write reads the task (under RLS) once, and
+ * The task named `by` id or reference (repository.NAMED_TASK) as the API answers it
+ * (`findTaskStatement`), read in the same statement that records `event` about it per
+ * subscriber for the webhook dispatcher: the body is built by the database from the row read
+ * for the answer, so the write reads the task (under RLS) once, and
  * only when someone listens (with no subscriber the statement also reads the subscriptions'
  * index, and builds no body). A task not live (deleted between the check and the write, so not
  * changed) is neither answered nor recorded.
  */
-export function taskReadRecordingStatement(event: WebhookEvent) {
-  return repository.findTaskAroundStatement<{ organizationId: string; id: string; occurredAt: string }>(
+export function taskReadRecordingStatement(event: WebhookEvent, by: keyof typeof repository.NAMED_TASK = 'id') {
+  return repository.findTaskAroundStatement<{ organizationId: string; occurredAt: string } & repository.NamedTaskValues>(
     (json) => whenSubscribed(webhookBodySql(event, value('organizationId'), value('occurredAt'), json)),
     (read) => recordEventsFromSql(value('organizationId'), event, read),
+    by,
   );
 }
 

@@ -314,7 +314,8 @@ export function insertTasksStatement(rows: NewTask[]) {
 }
 
 /**
- * `findTaskStatement` by id inside a statement that also writes with the task it reads, so the
+ * `findTaskStatement` inside a statement that also writes with the task it reads (named by id,
+ * or `by` reference: the placeholders of NAMED_TASK), so the
  * task is read (under RLS) once for both. The read selects the row as `findTaskStatement` does,
  * then one more column, `body`: `body(json)`, where `json` is the task as the API shows it
  * (taskJson's keys and values, the reference included) as a JSON value built by the database.
@@ -322,8 +323,12 @@ export function insertTasksStatement(rows: NewTask[]) {
  * a webhook event recorded with the body, then `select * from` the read
  * (webhooks/repository.ts, recordEventsFromSql).
  */
-export function findTaskAroundStatement<TValues extends { organizationId: string; id: string }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL) {
-  const statement = aroundStatement<TValues>(eq(tasks.id, sql.placeholder('id')), body, around);
+export function findTaskAroundStatement<TValues extends { organizationId: string }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL, by: keyof typeof NAMED_TASK = 'id') {
+  // By reference, the key and number are conditions on the read's own join to the project, as in
+  // `taskByRef`, not NAMED_TASK's subquery: with a webhook subscriber, Citus refused the recording
+  // insert around a subquery ('COPY FROM not supported with row-level security').
+  const which = by === 'id' ? sql`${tasks.id} = ${NAMED_TASK.id}` : and(eq(projects.key, value('taskKey')), eq(tasks.number, value('taskNumber')));
+  const statement = aroundStatement<TValues>(which as SQL, body, around);
   const read = (result: PipelineResult | undefined): TaskView | undefined => {
     const [row] = statement.rows(result);
     return row && toView(withoutBody(row));
@@ -368,6 +373,34 @@ export function findTasksStatement(organizationId: string, ids: string[]) {
 
 /** How a client names a task: its id, or its project key and number (ACME-7). */
 export type TaskLookup = { id: string } | { key: string; number: number };
+
+/**
+ * The id of the task a pipeline statement is about, as SQL over placeholders: named by id
+ * (`id`), or by reference (`organizationId`, `taskKey`, `taskNumber`), resolved in the
+ * statement as `findTask` resolves it (a live task of a live project, the key in capitals), or
+ * null when nothing matches. `namedTaskValues` gives the values for either.
+ */
+export const NAMED_TASK = {
+  id: sql`${value('id')}::uuid`,
+  ref: sql`(select t.id from ${tasks} t join ${projects} p on p.organization_id = t.organization_id and p.id = t.project_id and p.deleted_at is null
+             where t.organization_id = ${value('organizationId')}::uuid and t.deleted_at is null and p.key = ${value('taskKey')}::text and t.number = ${value('taskNumber')}::integer)`,
+} as const;
+
+export type NamedTaskValues = { id: string } | { taskKey: string; taskNumber: number };
+
+/**
+ * NAMED_TASK's reference as a FROM of its own (the task as `t`), for an `insert … select`: Citus
+ * runs that shape on the organization's shard, where around a subquery it pulls the rows to the
+ * coordinator and copies them in, which RLS refuses ('COPY FROM not supported with row-level
+ * security').
+ */
+export const FROM_NAMED_TASK_REF = sql`from ${tasks} t join ${projects} p on p.organization_id = t.organization_id and p.id = t.project_id and p.deleted_at is null
+  where t.organization_id = ${value('organizationId')}::uuid and t.deleted_at is null and p.key = ${value('taskKey')}::text and t.number = ${value('taskNumber')}::integer`;
+
+/** Which of NAMED_TASK names the task `lookup`, and the values it binds. */
+export function namedTaskValues(lookup: TaskLookup): { by: keyof typeof NAMED_TASK; values: NamedTaskValues } {
+  return 'id' in lookup ? { by: 'id', values: { id: lookup.id } } : { by: 'ref', values: { taskKey: lookup.key.toUpperCase(), taskNumber: lookup.number } };
+}
 
 export async function findTask(tx: Tx, organizationId: string, lookup: TaskLookup): Promise<TaskView | undefined> {
   const which = 'id' in lookup ? eq(tasks.id, lookup.id) : and(eq(projects.key, lookup.key.toUpperCase()), eq(tasks.number, lookup.number));
@@ -441,14 +474,16 @@ export async function updateTasks(tx: Tx, organizationId: string, ids: string[],
 }
 
 /**
- * `updateTasks` for one task by id as a pipeline statement, built once per set of fields changed.
+ * `updateTasks` for one task (by id or by reference, NAMED_TASK) as a pipeline statement, built
+ * once per way of naming it and set of fields changed.
  * The cache needs no cap: `UpdateTaskBody` is a strict object, so a shape is a subset of its
  * fields, and the routes that take this path change only a few of them at a time.
  */
 const updateStatements = new Map<string, ReturnType<typeof plainStatement<Record<string, unknown>>>>();
-export function updateTaskStatement(organizationId: string, id: string, changes: UpdateTaskInput) {
+export function updateTaskStatement(organizationId: string, lookup: TaskLookup, changes: UpdateTaskInput) {
   const fields = (Object.keys(changes) as (keyof UpdateTaskInput)[]).filter((field) => changes[field] !== undefined).sort();
-  const shape = fields.join(',');
+  const named = namedTaskValues(lookup);
+  const shape = `${named.by}:${fields.join(',')}`;
   let statement = updateStatements.get(shape);
   if (!statement) {
     // Placeholders wrapped as SQL, which the builder leaves as they are: a plain value it would
@@ -460,11 +495,11 @@ export function updateTaskStatement(organizationId: string, id: string, changes:
         .update(tasks)
         .set(set)
         .from(projects)
-        .where(and(ofLiveProject, eq(tasks.organizationId, organization), isNull(tasks.deletedAt), eq(tasks.id, value('id')))),
+        .where(and(ofLiveProject, eq(tasks.organizationId, organization), isNull(tasks.deletedAt), sql`${tasks.id} = ${NAMED_TASK[named.by]}`)),
     );
     updateStatements.set(shape, statement);
   }
-  return statement.bind({ ...Object.fromEntries(fields.map((field) => [field, changes[field]])), organizationId, id });
+  return statement.bind({ ...Object.fromEntries(fields.map((field) => [field, changes[field]])), organizationId, ...named.values });
 }
 
 /**

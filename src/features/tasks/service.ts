@@ -7,6 +7,7 @@ import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requ
 import { createTaskInOneTrip, createTasksInOneTrip, createsInOneTrip } from './create-in-one-trip.js';
 import { deleteTaskInOneTrip, deletesInOneTrip } from './delete-in-one-trip.js';
 import { moveTaskInOneTrip, movesInOneTrip } from './move-in-one-trip.js';
+import { referenceOf, taskLookup } from './lookup.js';
 import { positionBetween } from './position.js';
 import { updateTaskInOneTrip, updatesInOneTrip } from './update-in-one-trip.js';
 import * as repository from './repository.js';
@@ -15,21 +16,10 @@ import {
   type CreateTaskInput,
   type MoveTaskInput,
   type OrgTaskListFilter,
-  TASK_REF,
   type TaskListFilter,
   type UpdateTaskInput,
 } from './schemas.js';
 import { type TaskSort, decodeTaskCursor, encodeTaskCursor, orderOf } from './sort.js';
-
-/** A task id or a reference such as `ACME-7`, as the path carries it. */
-export function taskLookup(idOrRef: string): repository.TaskLookup {
-  return referenceOf(idOrRef) ?? { id: idOrRef };
-}
-
-function referenceOf(text: string): { key: string; number: number } | undefined {
-  const ref = TASK_REF.exec(text);
-  return ref?.[1] && ref[2] ? { key: ref[1], number: Number(ref[2]) } : undefined;
-}
 
 /** The filters both lists share, with `me` read as the caller. */
 function listOptions(userId: string, filter: Omit<TaskListFilter, 'q'>, oneProject: boolean) {
@@ -173,7 +163,7 @@ export async function updateTask(call: ServiceCall, idOrRef: string, input: Upda
  * the membership check, which answers why.
  */
 export async function updateClaimedTask(call: ClaimedCall, idOrRef: string, input: UpdateTaskInput) {
-  if (updatesInOneTrip(idOrRef, input)) {
+  if (updatesInOneTrip(input)) {
     const task = await updateTaskInOneTrip(call, idOrRef, input);
     if (task) return task;
   }

@@ -3,12 +3,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { PipelineResult } from '../../db/pipeline.js';
 import { epics, sprints, tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
-import { isUuid } from '../../uuid.js';
 import { insertAndNotifySql } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { membersAmong, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
+import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessTaskWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
+import { taskLookup } from './lookup.js';
 import * as repository from './repository.js';
 import type { UpdateTaskInput } from './schemas.js';
 
@@ -17,6 +18,9 @@ import type { UpdateTaskInput } from './schemas.js';
  * audit row, hence the task's history entry, comes from the trigger), the task read as the API
  * answers it, the live event and the webhook event go out as one pipeline, one transaction.
  * The checks raise when any fails (one-trip-write.ts), and the ordinary update then answers.
+ * A task named by reference (ACME-7) is resolved by each statement in SQL (NAMED_TASK), where
+ * the ordinary update resolves it once: with a project's key changed by another transaction
+ * between two statements of the same pipeline, they could name different tasks.
  *
  * A new status or assignee tells people in the same pipeline: before the update, with the task
  * locked, statements compare the stored row with the values asked for (what the update will
@@ -26,22 +30,12 @@ import type { UpdateTaskInput } from './schemas.js';
 
 const value = sql.placeholder;
 
-type CheckValues = { organizationId: string; userId: string; id: string; epicId: string | null; sprintId: string | null };
+type Named = { organizationId: string } & repository.NamedTaskValues;
+type CheckValues = Named & { userId: string; epicId: string | null; sprintId: string | null };
+type TellValues = Named & { userId: string; eventId: string };
 
 /**
- * Every check of the ordinary update as one condition on the caller's membership row and the
- * task: permission, the task live in a project the caller may write (a missing, deleted or
- * private project refuses, as `findTask` and `requireProjectAccess` do), epic and sprint in
- * that project (a new assignee is checked by the statement after it).
- */
-const checks = plainStatement<CheckValues>(
-  refuseUnlessTaskWriter(
-    sql`${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)} and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
-  ),
-);
-
-/**
- * A new assignee a member, as a statement of its own: inside the check above, Citus (on
+ * A new assignee a member, as a statement of its own: inside the check below, Citus (on
  * PostgreSQL 15 and 16) refused the whole statement ('outer joins and pseudoconstant quals').
  */
 const assigneeCheck = plainStatement<{ organizationId: string; assigneeId: string }>(
@@ -50,67 +44,97 @@ const assigneeCheck = plainStatement<{ organizationId: string; assigneeId: strin
 );
 
 /**
- * `task.updated` on the live stream: the project comes from the row, which the request does not
- * name; a task deleted between the check and the write (so not changed) announces nothing.
+ * The statements of an update of the task named `by` id or reference (repository.NAMED_TASK): built once for a
+ * task named by id and once for one named by reference, which every statement resolves itself,
+ * as the ordinary update's `findTask` does once.
  */
-export const taskUpdatedLiveEvent = plainStatement<{ organizationId: string; id: string; eventId: string }>(
-  insertAndNotifySql(
-    value('organizationId'),
-    sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'task.updated', 'projectId', ${tasks.projectId}, 'id', ${tasks.id}))
-           from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null)`,
-  ),
-);
+function updateStatementsNaming(by: keyof typeof repository.NAMED_TASK) {
+  const taskId = repository.NAMED_TASK[by];
+  /** The live task being changed, in the check's FROM: its project is what access and references are checked against. */
+  const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null`;
 
-/** The task read for the answer, its `task.updated` event recorded in the same statement. */
-const taskRecorded = taskReadRecordingStatement('task.updated');
+  /**
+   * Every check of the ordinary update as one condition on the caller's membership row and the
+   * task: permission, the task live in a project the caller may write (a missing, deleted or
+   * private project refuses, as `findTask` and `requireProjectAccess` do), epic and sprint in
+   * that project (a new assignee is checked by assigneeCheck, after it).
+   */
+  const checks = plainStatement<CheckValues>(
+    refuseUnlessWriter(
+      sql`${projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'write')}
+          and ${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)}
+          and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
+      theTask,
+    ),
+  );
 
-type TaskValues = { organizationId: string; id: string };
-type TellValues = TaskValues & { userId: string; eventId: string };
+  /**
+   * `task.updated` on the live stream: the project comes from the row, which the request does not
+   * name; a task deleted between the check and the write (so not changed) announces nothing.
+   */
+  const liveEvent = plainStatement<Named & { eventId: string }>(
+    insertAndNotifySql(
+      value('organizationId'),
+      sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'task.updated', 'projectId', ${tasks.projectId}, 'id', ${tasks.id}))
+             from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null)`,
+    ),
+  );
 
-/** The task's row, locked until the transaction ends: what the tellers compare is what the update changes. */
-const lockTask = plainStatement<TaskValues>(
-  sql`select from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null for update`,
-);
+  /** The task's row, locked until the transaction ends: what the tellers compare is what the update changes. */
+  const lockTask = plainStatement<Named>(
+    sql`select from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null for update`,
+  );
 
-/** The stored task, when `condition` holds of it (it compares the row before the update with the values asked for). */
-const taskWhere = (condition: SQL) =>
-  sql`select from ${tasks} where ${tasks.organizationId} = ${value('organizationId')}::uuid and ${tasks.id} = ${value('id')}::uuid and ${tasks.deletedAt} is null and ${condition}`;
-/** `recipients` while the stored task meets `condition`, else no one. */
-const onlyWhen = (recipients: SQL, condition: SQL) => sql`select r.user_id from (${recipients}) r where exists (${taskWhere(condition)})`;
-const newAssignee = sql`${tasks.assigneeId} is distinct from ${value('assigneeId')}::uuid`;
-const newStatus = sql`${tasks.status} is distinct from ${value('status')}::text`;
-const about = (type: 'assigned' | 'status_changed') => ({
-  organizationId: value('organizationId'),
-  type,
-  actorId: value('userId'),
-  projectId: sql`(select ${tasks.projectId} from ${tasks} where ${tasks.organizationId} = ${value('organizationId')}::uuid and ${tasks.id} = ${value('id')}::uuid)`,
-  taskId: value('id'),
-});
+  /** The stored task, when `condition` holds of it (it compares the row before the update with the values asked for). */
+  const taskWhere = (condition: SQL) =>
+    sql`select from ${tasks} where ${tasks.organizationId} = ${value('organizationId')}::uuid and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null and ${condition}`;
+  /** `recipients` while the stored task meets `condition`, else no one. */
+  const onlyWhen = (recipients: SQL, condition: SQL) => sql`select r.user_id from (${recipients}) r where exists (${taskWhere(condition)})`;
+  const newAssignee = sql`${tasks.assigneeId} is distinct from ${value('assigneeId')}::uuid`;
+  const newStatus = sql`${tasks.status} is distinct from ${value('status')}::text`;
+  const about = (type: 'assigned' | 'status_changed') => ({
+    organizationId: value('organizationId'),
+    type,
+    actorId: value('userId'),
+    projectId: sql`(select ${tasks.projectId} from ${tasks} where ${tasks.organizationId} = ${value('organizationId')}::uuid and ${tasks.id} = ${taskId})`,
+    taskId,
+  });
 
-/** A new assignee watches the task (an unwatch made by hand holds, as `watchAutomatically`). */
-const watchNewAssignee = plainStatement<TaskValues & { assigneeId: string }>(
-  sql`insert into task_watchers (organization_id, task_id, user_id)
-      select ${value('organizationId')}::uuid, ${value('id')}::uuid, ${value('assigneeId')}::uuid where exists (${taskWhere(newAssignee)})
-      on conflict (organization_id, task_id, user_id) do nothing`,
-);
+  return {
+    checks,
+    liveEvent,
+    lockTask,
+    /** The task read for the answer, its `task.updated` event recorded in the same statement. */
+    taskRecorded: taskReadRecordingStatement('task.updated', by),
+    /** A new assignee watches the task (an unwatch made by hand holds, as `watchAutomatically`). */
+    watchNewAssignee: plainStatement<Named & { assigneeId: string }>(
+      sql`insert into task_watchers (organization_id, task_id, user_id)
+          select ${value('organizationId')}::uuid, ${taskId}, ${value('assigneeId')}::uuid where exists (${taskWhere(newAssignee)})
+          on conflict (organization_id, task_id, user_id) do nothing`,
+    ),
+    /** The new assignee is told (`assigned`). */
+    tellAssigned: plainStatement<TellValues & { assigneeId: string }>(
+      tellSql(about('assigned'), onlyWhen(membersAmong(value('organizationId'), sql`array[${value('assigneeId')}::uuid]`), newAssignee), value('eventId')),
+    ),
+    /** The task's watchers (a new assignee among them, watching since the statement before) hear of a new status. */
+    tellStatusChanged: plainStatement<TellValues & { status: string }>(
+      tellSql(about('status_changed'), onlyWhen(watchersOf(value('organizationId'), taskId), newStatus), value('eventId')),
+    ),
+  };
+}
 
-/** The new assignee is told (`assigned`). */
-const tellAssigned = plainStatement<TellValues & { assigneeId: string }>(
-  tellSql(about('assigned'), onlyWhen(membersAmong(value('organizationId'), sql`array[${value('assigneeId')}::uuid]`), newAssignee), value('eventId')),
-);
+const NAMED = { id: updateStatementsNaming('id'), ref: updateStatementsNaming('ref') };
 
-/** The task's watchers (a new assignee among them, watching since the statement before) hear of a new status. */
-const tellStatusChanged = plainStatement<TellValues & { status: string }>(
-  tellSql(about('status_changed'), onlyWhen(watchersOf(value('organizationId'), value('id')), newStatus), value('eventId')),
-);
+/** `task.updated` on the live stream for a task named by id (a move sends it too). */
+export const taskUpdatedLiveEvent = NAMED.id.liveEvent;
 
 /**
- * Whether an update can go in one round trip: the task named by id (a reference goes the
- * ordinary way), and no mention in a new description (an edit tells only the newly mentioned,
- * which needs the old text's mentions in TypeScript).
+ * Whether an update can go in one round trip: no mention in a new description (an edit tells
+ * only the newly mentioned, which needs the old text's mentions in TypeScript). The task may be
+ * named by id or by reference.
  */
-export function updatesInOneTrip(idOrRef: string, input: UpdateTaskInput): boolean {
-  return isUuid(idOrRef) && mentionedHandles(input.description).length === 0;
+export function updatesInOneTrip(input: UpdateTaskInput): boolean {
+  return mentionedHandles(input.description).length === 0;
 }
 
 /**
@@ -118,9 +142,11 @@ export function updatesInOneTrip(idOrRef: string, input: UpdateTaskInput): boole
  * row, in the ordinary path's order: the new assignee watches, is told, then the watchers hear
  * of the status. None when the change can tell no one.
  */
-export function tellingStatements(call: ClaimedCall, id: string, input: Pick<UpdateTaskInput, 'assigneeId' | 'status'>) {
+export function tellingStatements(call: ClaimedCall, idOrRef: string, input: Pick<UpdateTaskInput, 'assigneeId' | 'status'>) {
   const { organizationId, userId } = call.claim;
-  const task = { organizationId, id };
+  const named = repository.namedTaskValues(taskLookup(idOrRef));
+  const { lockTask, watchNewAssignee, tellAssigned, tellStatusChanged } = NAMED[named.by];
+  const task = { organizationId, ...named.values };
   const { assigneeId, status } = input;
   if (!assigneeId && status === undefined) return [];
   return [
@@ -132,27 +158,33 @@ export function tellingStatements(call: ClaimedCall, id: string, input: Pick<Upd
   ];
 }
 
-/** The pipeline's statements after the context, and how to read the changed task from their results. */
-export function updateTaskStatements(call: ClaimedCall, id: string, input: UpdateTaskInput) {
+/**
+ * The pipeline's statements after the context for the task `idOrRef` (its id or its reference,
+ * ACME-7), and how to read the changed task from their results.
+ */
+export function updateTaskStatements(call: ClaimedCall, idOrRef: string, input: UpdateTaskInput) {
   const { organizationId, userId } = call.claim;
-  const telling = tellingStatements(call, id, input);
+  const lookup = taskLookup(idOrRef);
+  const named = repository.namedTaskValues(lookup);
+  const { checks, taskRecorded, liveEvent } = NAMED[named.by];
+  const task = { organizationId, ...named.values };
   const statements = [
-    checks.bind({ organizationId, userId, id, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
+    checks.bind({ ...task, userId, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
     ...(input.assigneeId ? [assigneeCheck.bind({ organizationId, assigneeId: input.assigneeId })] : []),
-    ...telling,
-    repository.updateTaskStatement(organizationId, id, input),
-    taskRecorded.bind({ organizationId, id, occurredAt: new Date().toISOString() }),
-    taskUpdatedLiveEvent.bind({ organizationId, id, eventId: uuidv7() }),
+    ...tellingStatements(call, idOrRef, input),
+    repository.updateTaskStatement(organizationId, lookup, input),
+    taskRecorded.bind({ ...task, occurredAt: new Date().toISOString() }),
+    liveEvent.bind({ ...task, eventId: uuidv7() }),
   ];
   const readAt = statements.length - 2;
   return { statements, read: (results: PipelineResult[]) => taskRecorded.read(results[readAt]) };
 }
 
 /**
- * Changes the task in one round trip, or answers undefined when a check refused it (nothing was
- * written; the ordinary update tells why).
+ * Changes the task `idOrRef` in one round trip, or answers undefined when a check refused it
+ * (nothing was written; the ordinary update tells why).
  */
-export async function updateTaskInOneTrip(call: ClaimedCall, id: string, input: UpdateTaskInput) {
-  const { statements, read } = updateTaskStatements(call, id, input);
+export async function updateTaskInOneTrip(call: ClaimedCall, idOrRef: string, input: UpdateTaskInput) {
+  const { statements, read } = updateTaskStatements(call, idOrRef, input);
   return runInOneTrip(call, statements, read);
 }
