@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { PipelineResult } from '../../db/pipeline.js';
 import { tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
-import { insertAndNotifySql } from '../live-events/repository.js';
+import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
 import { watchTasksStatement } from '../notifications/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
@@ -68,7 +68,7 @@ function commentStatementsNaming(taskId: SQL) {
     liveEvent: plainStatement<Named & { commentId: string; eventId: string }>(
       insertAndNotifySql(
         value('organizationId'),
-        sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'comment.created', 'projectId', ${projectOfTask}, 'id', ${value('commentId')}::uuid)))`,
+        sql`(select ${oneLiveEventJson(value('eventId'), 'comment.created', projectOfTask, sql`${value('commentId')}::uuid`)})`,
       ),
     ),
   };

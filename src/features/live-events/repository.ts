@@ -35,6 +35,14 @@ export function insertAndNotifySql(organizationId: string | Placeholder | SQL, e
       from kept order by id`;
 }
 
+/**
+ * One event as `insertAndNotifySql` takes it, built by the database: for a statement that reads
+ * the project or the id from a row (select it `from` that row).
+ */
+export function oneLiveEventJson(eventId: string | null | Placeholder | SQL, kind: string, projectId: SQL, id: SQL): SQL {
+  return sql`json_build_array(json_build_object('eventId', ${eventId}::uuid, 'kind', ${kind}::text, 'projectId', ${projectId}, 'id', ${id}))`;
+}
+
 /** The organization's events after `afterEventId`, oldest first. */
 export async function eventsAfter(tx: Tx, organizationId: string, afterEventId: string, limit: number): Promise<LiveEventRow[]> {
   return tx

@@ -1,6 +1,6 @@
 import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { NotificationType } from '../../db/schema/index.js';
-import { insertAndNotifySql } from '../live-events/repository.js';
+import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
 import { DIGEST_DELAY_MS, DIGEST_JOB_KIND } from './digest.js';
 
 /*
@@ -95,7 +95,7 @@ export function tellSql(subject: TellSubject, recipients: SQL, eventId: TellValu
        where told.email_pending and not exists (
          select from notifications o where o.organization_id = ${organizationId} and o.user_id = told.user_id and o.email_pending)
     )`;
-  const event = sql`(select json_build_array(json_build_object('eventId', ${eventId}::uuid, 'kind', 'notifications.created', 'projectId', ${projectId}, 'id', ${about}))
+  const event = sql`(select ${oneLiveEventJson(eventId, 'notifications.created', projectId, about)}
                       where exists (select from told) and ${about} is not null)`;
   return insertAndNotifySql(organizationId, event, told);
 }

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
 import { isUuid } from '../../uuid.js';
-import { insertAndNotifySql } from '../live-events/repository.js';
+import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
 import type { ClaimedCall } from '../shared/service-call.js';
 import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
@@ -39,7 +39,7 @@ const deletedHere = sql`from ${tasks} where ${tasks.organizationId} = ${value('o
 const liveEvent = plainStatement<DeleteValues & { eventId: string }>(
   insertAndNotifySql(
     value('organizationId'),
-    sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'task.deleted', 'projectId', ${tasks.projectId}, 'id', ${tasks.id})) ${deletedHere})`,
+    sql`(select ${oneLiveEventJson(value('eventId'), 'task.deleted', sql`${tasks.projectId}`, sql`${tasks.id}`)} ${deletedHere})`,
   ),
 );
 

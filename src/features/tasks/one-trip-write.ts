@@ -45,15 +45,15 @@ export function refuseUnlessWriter(passes: SQL, from: SQL = sql``): SQL {
           and m.role = any(${sql.param(WRITERS)}::text[])), false)`;
 }
 
-/** The live task being written (placeholder `id`), in a check's FROM: its project is what access and references are checked against. */
-const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${value('id')} and ${tasks.deletedAt} is null`;
-
 /**
- * `refuseUnlessWriter` for a write to the live task `id`: it raises unless the task is in a
- * project the caller may write (a missing, deleted or private project refuses, as `findTask` and
- * `requireProjectAccess` do) and `passes` holds of it (`tasks` and the membership `m`).
+ * `refuseUnlessWriter` for a write to the live task `taskId` (by default the placeholder `id`;
+ * repository.NAMED_TASK): it raises unless the task is in a project the caller may write (a
+ * missing, deleted or private project refuses, as `findTask` and `requireProjectAccess` do) and
+ * `passes` holds of it (`tasks` and the membership `m`).
  */
-export function refuseUnlessTaskWriter(passes: SQL = sql`true`): SQL {
+export function refuseUnlessTaskWriter(passes: SQL = sql`true`, taskId: SQL = repository.NAMED_TASK.id): SQL {
+  // The task in the check's FROM: its project is what access and references are checked against.
+  const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null`;
   const access = projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'write');
   return refuseUnlessWriter(sql`${access} and ${passes}`, theTask);
 }

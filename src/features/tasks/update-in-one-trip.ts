@@ -3,12 +3,11 @@ import { v7 as uuidv7 } from 'uuid';
 import type { PipelineResult } from '../../db/pipeline.js';
 import { epics, sprints, tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
-import { insertAndNotifySql } from '../live-events/repository.js';
+import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { membersAmong, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
-import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
-import { referenceExists, refuseUnlessWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
+import { referenceExists, refuseUnlessTaskWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
 import { taskLookup } from './lookup.js';
 import * as repository from './repository.js';
 import type { UpdateTaskInput } from './schemas.js';
@@ -50,21 +49,15 @@ const assigneeCheck = plainStatement<{ organizationId: string; assigneeId: strin
  */
 function updateStatementsNaming(by: keyof typeof repository.NAMED_TASK) {
   const taskId = repository.NAMED_TASK[by];
-  /** The live task being changed, in the check's FROM: its project is what access and references are checked against. */
-  const theTask = sql`join ${tasks} on ${tasks.organizationId} = m.organization_id and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null`;
-
   /**
    * Every check of the ordinary update as one condition on the caller's membership row and the
-   * task: permission, the task live in a project the caller may write (a missing, deleted or
-   * private project refuses, as `findTask` and `requireProjectAccess` do), epic and sprint in
-   * that project (a new assignee is checked by assigneeCheck, after it).
+   * task: permission, the task writable (refuseUnlessTaskWriter), epic and sprint in its project
+   * (a new assignee is checked by assigneeCheck, after it).
    */
   const checks = plainStatement<CheckValues>(
-    refuseUnlessWriter(
-      sql`${projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'write')}
-          and ${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)}
-          and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
-      theTask,
+    refuseUnlessTaskWriter(
+      sql`${referenceExists(epics, value('epicId'), sql`${tasks.projectId}`)} and ${referenceExists(sprints, value('sprintId'), sql`${tasks.projectId}`)}`,
+      taskId,
     ),
   );
 
@@ -75,7 +68,7 @@ function updateStatementsNaming(by: keyof typeof repository.NAMED_TASK) {
   const liveEvent = plainStatement<Named & { eventId: string }>(
     insertAndNotifySql(
       value('organizationId'),
-      sql`(select json_build_array(json_build_object('eventId', ${value('eventId')}::uuid, 'kind', 'task.updated', 'projectId', ${tasks.projectId}, 'id', ${tasks.id}))
+      sql`(select ${oneLiveEventJson(value('eventId'), 'task.updated', sql`${tasks.projectId}`, sql`${tasks.id}`)}
              from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${taskId} and ${tasks.deletedAt} is null)`,
     ),
   );
