@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { useMigratedTestDatabase } from './support/migrated-database.js';
 
 /**
- * Migration 0041: policies spell out the tenant context instead of calling the functions that
- * read it, because inlining a function parses its body again each time a query is planned.
+ * What the policies cost (issue 13). Migration 0041: policies spell out the tenant context
+ * instead of calling the functions that read it, because inlining a function parses its body
+ * again each time a query is planned. Migration 0040: the per-transaction project-access step
+ * sets nothing per call.
  */
 describe('policies and the tenant context', () => {
   const test = useMigratedTestDatabase();
@@ -23,6 +25,13 @@ describe('policies and the tenant context', () => {
     expect(policies.length).toBeGreaterThan(100);
     expect(policies.filter((policy) => contextCalls.test(policy.expression)).map((policy) => policy.name)).toEqual([]);
     expect(policies.filter((policy) => policy.expression.includes("current_setting('app.organization_id'")).length).toBeGreaterThan(100);
+  });
+
+  it('the project-access step carries no setting of its own (0040): no save and restore of search_path per call', async () => {
+    const [fn] = await test.db.query<{ config: string[] | null; definer: boolean }>(
+      `select proconfig as config, prosecdef as definer from pg_proc where oid = 'app.refresh_project_access(text)'::regprocedure`,
+    );
+    expect(fn).toEqual({ config: null, definer: false });
   });
 
   it('a table equipped later gets its policies spelled out too', async () => {
