@@ -388,7 +388,7 @@ describe('a single-node database with data, distributed by tenantry db distribut
     expect(await deleteTaskInOneTrip(call, first.id)).toBeUndefined();
   });
 
-  it('updates and comments on a task named by reference in one round trip on the cluster, each statement resolving it', async () => {
+  it('updates and comments on a task named by reference in one round trip on the cluster, the reference resolved once', async () => {
     const [organizationId] = organizations;
     if (!organizationId) throw new Error('the demo seed has organizations');
     const [row] = await db.query<{ owner: string; other: string; task_id: string; ref: string; status: string }>(

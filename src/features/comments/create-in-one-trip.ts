@@ -10,7 +10,7 @@ import { tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
 import { taskLookup } from '../tasks/lookup.js';
-import { FROM_NAMED_TASK_REF, NAMED_TASK, type NamedTaskValues, namedTaskValues, refuseUnlessWriter, runInOneTrip } from '../tasks/one-trip-write.js';
+import { FROM_NAMED_TASK_REF, NAMED_TASK, type NamedTaskValues, namedTaskValues, namingStatements, refuseUnlessWriter, runInOneTrip } from '../tasks/one-trip-write.js';
 import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
 import * as repository from './repository.js';
@@ -38,8 +38,8 @@ const commentRecorded = repository.findCommentAroundStatement<{ organizationId: 
 
 /**
  * The statements of a comment on the task `taskId` (tasks' NAMED_TASK): built once for a task
- * named by id and once for one named by reference, which every statement resolves itself, as
- * the ordinary create's `findTaskId` does once.
+ * named by id and once for one named by reference, which the pipeline's first statement
+ * resolves once (namingStatements), as the ordinary create's `findTaskId` does.
  */
 function commentStatementsNaming(taskId: SQL) {
   /** The live task commented on, in the check's FROM: its project is what access is checked against. */
@@ -76,7 +76,7 @@ function commentStatementsNaming(taskId: SQL) {
 
 const NAMED = { id: commentStatementsNaming(NAMED_TASK.id), ref: commentStatementsNaming(NAMED_TASK.ref) };
 
-/** By reference, the insert and the author's watch name the task as resolved in SQL, and write nothing when it is gone. */
+/** By reference, the insert and the author's watch name the task as resolved, and write nothing when it is gone. */
 const insertOnRef = repository.insertCommentOnStatement(FROM_NAMED_TASK_REF);
 const watchOnRef = plainStatement<Values>(
   sql`insert into task_watchers (organization_id, task_id, user_id)
@@ -114,14 +114,16 @@ export function createCommentStatements(call: ClaimedCall, taskIdOrRef: string, 
   const named = namedTaskValues(taskLookup(taskIdOrRef));
   const { checks, tellWatchers, liveEvent } = NAMED[named.by];
   const task = { organizationId, ...named.values };
+  const naming = namingStatements(organizationId, named.values);
   const statements = [
+    ...naming,
     checks.bind({ ...task, userId }),
     ...writes(organizationId, userId, { id: commentId, body: input.body }, named.values),
     tellWatchers.bind({ ...task, userId, commentId, eventId: uuidv7() }),
     commentRecorded.bind({ organizationId, id: commentId, occurredAt: new Date().toISOString() }),
     liveEvent.bind({ ...task, commentId, eventId: uuidv7() }),
   ];
-  return { statements, read: (results: PipelineResult[]) => commentRecorded.read(results[4]) };
+  return { statements, read: (results: PipelineResult[]) => commentRecorded.read(results[naming.length + 4]) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { recordEventsFromSql, whenSubscribed } from '../webhooks/repository.js';
 import { webhookBodySql } from '../webhooks/service.js';
 import * as repository from './repository.js';
 
-export { FROM_NAMED_TASK_REF, NAMED_TASK, type NamedTaskValues, namedTaskValues } from './repository.js';
+export { FROM_NAMED_TASK_REF, NAMED_TASK, type NamedTaskValues, namedTaskValues, namingStatements } from './repository.js';
 
 /*
  * What the one-round-trip task writes (create-in-one-trip.ts, update-in-one-trip.ts) share: the

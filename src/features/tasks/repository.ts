@@ -3,7 +3,7 @@ import { PgDialect, alias } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
 import { epics, members, projects, sprints, tasks } from '../../db/schema/index.js';
 import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
-import type { PipelineResult } from '../../db/pipeline.js';
+import type { PipelineResult, PipelineStatement } from '../../db/pipeline.js';
 import { type SelectStatement, build, buildWrite, jsonObjectOf, plainStatement, selectStatement } from '../../db/statement.js';
 import type { Tx } from '../../db/tenant-context.js';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas.js';
@@ -324,11 +324,7 @@ export function insertTasksStatement(rows: NewTask[]) {
  * (webhooks/repository.ts, recordEventsFromSql).
  */
 export function findTaskAroundStatement<TValues extends { organizationId: string }>(body: (json: SQL) => SQL, around: (read: SQL) => SQL, by: keyof typeof NAMED_TASK = 'id') {
-  // By reference, the key and number are conditions on the read's own join to the project, as in
-  // `taskByRef`, not NAMED_TASK's subquery: with a webhook subscriber, Citus refused the recording
-  // insert around a subquery ('COPY FROM not supported with row-level security').
-  const which = by === 'id' ? sql`${tasks.id} = ${NAMED_TASK.id}` : and(eq(projects.key, value('taskKey')), eq(tasks.number, value('taskNumber')));
-  const statement = aroundStatement<TValues>(which as SQL, body, around);
+  const statement = aroundStatement<TValues>(sql`${tasks.id} = ${NAMED_TASK[by]}`, body, around);
   const read = (result: PipelineResult | undefined): TaskView | undefined => {
     const [row] = statement.rows(result);
     return row && toView(withoutBody(row));
@@ -375,27 +371,43 @@ export function findTasksStatement(organizationId: string, ids: string[]) {
 export type TaskLookup = { id: string } | { key: string; number: number };
 
 /**
- * The id of the task a pipeline statement is about, as SQL over placeholders: named by id
- * (`id`), or by reference (`organizationId`, `taskKey`, `taskNumber`), resolved in the
- * statement as `findTask` resolves it (a live task of a live project, the key in capitals), or
- * null when nothing matches. `namedTaskValues` gives the values for either.
+ * The id of the task a pipeline statement is about, as SQL: named by id (placeholder `id`), or
+ * by reference, the id that `resolveNamedTaskStatement` put in a transaction-local setting at
+ * the pipeline's start (null when nothing matched). Resolved once, not per statement: each
+ * statement of a pipeline takes a new snapshot, so a project key changed or a task deleted
+ * between two of them would have the later ones name another task, or none.
  */
 export const NAMED_TASK = {
   id: sql`${value('id')}::uuid`,
-  ref: sql`(select t.id from ${tasks} t join ${projects} p on p.organization_id = t.organization_id and p.id = t.project_id and p.deleted_at is null
-             where t.organization_id = ${value('organizationId')}::uuid and t.deleted_at is null and p.key = ${value('taskKey')}::text and t.number = ${value('taskNumber')}::integer)`,
+  ref: sql`nullif(current_setting('app.named_task_id', true), '')::uuid`,
 } as const;
 
 export type NamedTaskValues = { id: string } | { taskKey: string; taskNumber: number };
 
 /**
- * NAMED_TASK's reference as a FROM of its own (the task as `t`), for an `insert … select`: Citus
- * runs that shape on the organization's shard, where around a subquery it pulls the rows to the
- * coordinator and copies them in, which RLS refuses ('COPY FROM not supported with row-level
- * security').
+ * The pipeline's first statement for a task named by reference (`organizationId`, `taskKey`,
+ * `taskNumber`): resolves it as `findTask` does (a live task of a live project, the key in
+ * capitals) into NAMED_TASK.ref's setting, which ends with the transaction (migration 0043:
+ * a function, so that Citus carries the setting to its workers).
  */
-export const FROM_NAMED_TASK_REF = sql`from ${tasks} t join ${projects} p on p.organization_id = t.organization_id and p.id = t.project_id and p.deleted_at is null
-  where t.organization_id = ${value('organizationId')}::uuid and t.deleted_at is null and p.key = ${value('taskKey')}::text and t.number = ${value('taskNumber')}::integer`;
+export const resolveNamedTaskStatement = plainStatement<{ organizationId: string; taskKey: string; taskNumber: number }>(
+  sql`select app.resolve_named_task(${value('organizationId')}::uuid, ${value('taskKey')}::text, ${value('taskNumber')}::integer)`,
+);
+
+/**
+ * The statements that name the task `named` before a pipeline's own: none by id, the resolution
+ * by reference (NAMED_TASK.ref reads it).
+ */
+export function namingStatements(organizationId: string, named: NamedTaskValues): PipelineStatement[] {
+  return 'id' in named ? [] : [resolveNamedTaskStatement.bind({ organizationId, ...named })];
+}
+
+/**
+ * The task NAMED_TASK.ref resolved, as a FROM of its own (the task as `t`), for an `insert …
+ * select` that writes nothing once the task is no longer live.
+ */
+export const FROM_NAMED_TASK_REF = sql`from ${tasks} t
+  where t.organization_id = ${value('organizationId')}::uuid and t.id = ${NAMED_TASK.ref} and t.deleted_at is null`;
 
 /** Which of NAMED_TASK names the task `lookup`, and the values it binds. */
 export function namedTaskValues(lookup: TaskLookup): { by: keyof typeof NAMED_TASK; values: NamedTaskValues } {

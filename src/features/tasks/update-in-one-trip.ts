@@ -17,9 +17,9 @@ import type { UpdateTaskInput } from './schemas.js';
  * audit row, hence the task's history entry, comes from the trigger), the task read as the API
  * answers it, the live event and the webhook event go out as one pipeline, one transaction.
  * The checks raise when any fails (one-trip-write.ts), and the ordinary update then answers.
- * A task named by reference (ACME-7) is resolved by each statement in SQL (NAMED_TASK), where
- * the ordinary update resolves it once: with a project's key changed by another transaction
- * between two statements of the same pipeline, they could name different tasks.
+ * A task named by reference (ACME-7) is resolved once, by the pipeline's first statement
+ * (repository.namingStatements), and every later statement reads the id it found, as the
+ * ordinary update's `findTask` resolves it once.
  *
  * A new status or assignee tells people in the same pipeline: before the update, with the task
  * locked, statements compare the stored row with the values asked for (what the update will
@@ -43,9 +43,8 @@ const assigneeCheck = plainStatement<{ organizationId: string; assigneeId: strin
 );
 
 /**
- * The statements of an update of the task named `by` id or reference (repository.NAMED_TASK): built once for a
- * task named by id and once for one named by reference, which every statement resolves itself,
- * as the ordinary update's `findTask` does once.
+ * The statements of an update of the task named `by` id or reference (repository.NAMED_TASK):
+ * built once for a task named by id and once for one named by reference.
  */
 function updateStatementsNaming(by: keyof typeof repository.NAMED_TASK) {
   const taskId = repository.NAMED_TASK[by];
@@ -162,6 +161,7 @@ export function updateTaskStatements(call: ClaimedCall, idOrRef: string, input: 
   const { checks, taskRecorded, liveEvent } = NAMED[named.by];
   const task = { organizationId, ...named.values };
   const statements = [
+    ...repository.namingStatements(organizationId, named.values),
     checks.bind({ ...task, userId, epicId: input.epicId ?? null, sprintId: input.sprintId ?? null }),
     ...(input.assigneeId ? [assigneeCheck.bind({ organizationId, assigneeId: input.assigneeId })] : []),
     ...tellingStatements(call, idOrRef, input),
