@@ -68,6 +68,15 @@ describe('withTenant', () => {
     expect(await inPipeline(userA)).toEqual(unknown);
   });
 
+  // The policies compare the organization as text (0045): the context must hold it lowercase.
+  it('reads its tenant when the organization id comes in capitals, in a transaction and in a pipeline', async () => {
+    const shouted = orgA.toUpperCase();
+    const inTransaction = await withTenant(test.db, { organizationId: shouted }, async (tx) => rowsOf(await tx.execute(sql`select organization_id from projects`)));
+    expect(inTransaction).toEqual([{ organization_id: orgA }]);
+    const [inPipeline] = await withTenantPipeline(test.db, { organizationId: shouted }, [{ text: 'select organization_id from projects', values: [] }]);
+    expect(inPipeline?.rows).toEqual([[orgA]]);
+  });
+
   it('sees only its own tenant and records the actor in the audit trail', async () => {
     const projects = await withTenant(test.db, { organizationId: orgB, userId: userA, requestId: 'req-1' }, async (tx) => {
       await tx.execute(sql`update projects set description = 'changed' where organization_id = ${orgB}`);
