@@ -77,6 +77,12 @@ describe('withTenant', () => {
     expect(inPipeline?.rows).toEqual([[orgA]]);
   });
 
+  // 0046: the switcher reads memberships as tenantry_platform; the app role sees one tenant's.
+  it("shows the acting user's memberships of the current organization only", async () => {
+    const memberships = await withTenant(test.db, { organizationId: orgA, userId: userA }, async (tx) => rowsOf(await tx.execute(sql`select organization_id from members`)));
+    expect(memberships).toEqual([{ organization_id: orgA }]);
+  });
+
   it('sees only its own tenant and records the actor in the audit trail', async () => {
     const projects = await withTenant(test.db, { organizationId: orgB, userId: userA, requestId: 'req-1' }, async (tx) => {
       await tx.execute(sql`update projects set description = 'changed' where organization_id = ${orgB}`);
