@@ -2,17 +2,8 @@
 -- again, and app.spell_out_context is 0041's.
 set local lock_timeout = '5s';
 
-create or replace function app.spell_out_context(expression text) returns text
-  language sql immutable
-  set search_path = pg_catalog
-  as $$
-    select replace(replace(replace(replace(replace(expression,
-      'app.current_organization_id()', $e$(nullif(current_setting('app.organization_id', true), ''))::uuid$e$),
-      'app.current_user_id()', $e$(nullif(current_setting('app.user_id', true), ''))::uuid$e$),
-      'app.hidden_project_ids()', $e$coalesce((nullif(current_setting('app.hidden_project_ids', true), ''))::uuid[], app.refresh_project_access('hidden'))$e$),
-      'app.read_only_project_ids()', $e$coalesce((nullif(current_setting('app.read_only_project_ids', true), ''))::uuid[], app.refresh_project_access('read_only'))$e$),
-      'app.no_comment_project_ids()', $e$coalesce((nullif(current_setting('app.no_comment_project_ids', true), ''))::uuid[], app.refresh_project_access('no_comment'))$e$)
-  $$;
+drop function app.spell_out_context(text);
+alter function app.spell_out_context_calls(text) rename to spell_out_context;
 
 do $$
 declare

@@ -17,21 +17,20 @@
 -- organization itself, and the policy's side was never what an index scan started from.
 set local lock_timeout = '5s';
 
-create or replace function app.spell_out_context(expression text) returns text
+-- 0041's replacements stay, under a name of their own; the comparison is rewritten on their output.
+alter function app.spell_out_context(text) rename to spell_out_context_calls;
+
+create function app.spell_out_context(expression text) returns text
   language sql immutable
   set search_path = pg_catalog
   as $$
-    select replace(replace(replace(replace(replace(
-      regexp_replace(regexp_replace(expression,
-        -- a column against the context function, as enable_tenant_isolation writes it
-        '\(([a-z_]+) = app\.current_organization_id\(\)', $r$((\1)::text = current_setting('app.organization_id', true)$r$, 'g'),
-        -- a column against the spelled-out uuid, as 0041 left it and pg_get_expr prints it
-        $r$\(([a-z_]+) = \(NULLIF\(current_setting\('app\.organization_id'::text, true\), ''::text\)\)::uuid$r$, $r$((\1)::text = current_setting('app.organization_id', true)$r$, 'g'),
-      'app.current_organization_id()', $e$(nullif(current_setting('app.organization_id', true), ''))::uuid$e$),
-      'app.current_user_id()', $e$(nullif(current_setting('app.user_id', true), ''))::uuid$e$),
-      'app.hidden_project_ids()', $e$coalesce((nullif(current_setting('app.hidden_project_ids', true), ''))::uuid[], app.refresh_project_access('hidden'))$e$),
-      'app.read_only_project_ids()', $e$coalesce((nullif(current_setting('app.read_only_project_ids', true), ''))::uuid[], app.refresh_project_access('read_only'))$e$),
-      'app.no_comment_project_ids()', $e$coalesce((nullif(current_setting('app.no_comment_project_ids', true), ''))::uuid[], app.refresh_project_access('no_comment'))$e$)
+    select regexp_replace(regexp_replace(app.spell_out_context_calls(expression),
+      -- as spell_out_context_calls writes it
+      $r$\(([a-z_]+) = \(nullif\(current_setting\('app\.organization_id', true\), ''\)\)::uuid$r$,
+      $r$((\1)::text = current_setting('app.organization_id', true)$r$, 'g'),
+      -- as pg_get_expr prints it, in the policies 0041 rewrote
+      $r$\(([a-z_]+) = \(NULLIF\(current_setting\('app\.organization_id'::text, true\), ''::text\)\)::uuid$r$,
+      $r$((\1)::text = current_setting('app.organization_id', true)$r$, 'g')
   $$;
 
 select app.spell_out_policy_context(t.tbl)
