@@ -11,6 +11,10 @@ const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * `requestLogger(c)`, which stamps the id on them.
  */
 export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
+  // The access line holds only the fields below, none of which a redact path names, so it goes
+  // through a logger without redaction: with the wildcard paths (logger.ts) pino runs every value
+  // of every line through its redactor instead of writing it directly. The bytes are the same.
+  const accessLog = logger.child({}, { redact: [] });
   return async (c, next) => {
     const offered = c.req.header('x-request-id');
     const requestId = offered && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
@@ -31,7 +35,7 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
     }
     // The id first in the line's own object writes the same bytes as a child logger bound to it
     // would, without making a child logger on every request.
-    logger.info(
+    accessLog.info(
       { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',
     );
