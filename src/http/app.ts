@@ -1,6 +1,5 @@
 import { BlockList } from 'node:net';
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { except } from 'hono/combine';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import type { Auth } from '../auth/auth.js';
@@ -62,8 +61,12 @@ export function createApp({ db, auth, logger, masterKey, dataDir, liveEvents, bi
   });
 
   const checkingMembership = new Set<string>();
-  app.use('/api/v1/orgs/:orgId/*', except((c) => checkingMembership.has(matchedRouteKey(c)), tenantScope(db)));
-  app.use('/api/v1/orgs/:orgId', tenantScope(db));
+  const scope = tenantScope(db);
+  // A plain function, not hono/combine's `except`: that wraps the check in three async layers,
+  // six promises on every tenant request, each running the promise hooks (see the session step).
+  const scopeUnlessChecked: MiddlewareHandler<AppEnv> = (c, next) => (checkingMembership.has(matchedRouteKey(c)) ? next() : scope(c, next));
+  app.use('/api/v1/orgs/:orgId/*', scopeUnlessChecked);
+  app.use('/api/v1/orgs/:orgId', scope);
   const baseUrl = publicOrigin(auth);
   for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir, liveEvents, billing, baseUrl, outbound, ...(ai ? { ai } : {}) })) app.route('/api/v1', routes);
   for (const key of routesCheckingMembership(app)) checkingMembership.add(key);
@@ -104,10 +107,11 @@ export function edgeMiddleware({
     {
       name: 'close after 413',
       path: '*',
-      handler: async (c, next) => {
-        await next();
-        if (c.res.status === 413) c.header('connection', 'close');
-      },
+      // Not async: one promise (the `then`) where an async function and its await make two.
+      handler: (c, next) =>
+        next().then(() => {
+          if (c.res.status === 413) c.header('connection', 'close');
+        }),
     },
     // JSON bodies are small; uploads stream to disk under their own, larger limit (project-assets).
     { name: 'body limit', path: '/api/*', handler: limitBodySize(maxBodyBytes, tooLarge, (c) => isAssetUpload(c.req.method, c.req.path)) },

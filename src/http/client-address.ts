@@ -97,13 +97,14 @@ export function clientAddress(trusted: BlockList): MiddlewareHandler<AppEnv> {
     if (socket) peers.set(socket, peer);
     return peer;
   };
-  return async (c, next) => {
+  // Not async: the rest of the request's own promise, not one more around it.
+  return (c, next) => {
     const peer = peerOf(c);
     const client: RequestClient = {
       ipAddress: peer.trusted ? clientAddressOf(peer.address, c.req.header('x-forwarded-for'), trusted) : peer.address,
       userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
     };
     c.set('client', client);
-    await runAsClient(client, next);
+    return runAsClient(client, next);
   };
 }
