@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { TenantryError, sqlState } from '../errors.js';
-import { type PipelineResult, type PipelineStatement, RAW_TEXT_TYPES, isStalePlan, runPipeline } from './pipeline.js';
+import { type PipelineResult, type PipelineStatement, RAW_TEXT_TYPES, isStalePlan, sendPipeline } from './pipeline.js';
 import { PreparingClient } from './prepared-statements.js';
 /**
  * The typed query builder, the same type on both engines. Queries name their tables from
@@ -114,36 +114,49 @@ async function openPostgres(url: string, options: OpenOptions & { preparedStatem
     }
   };
 
-  const pipeline = async (statements: PipelineStatement[]): Promise<PipelineResult[]> => {
-    try {
-      return await pipelineOnce(statements);
-    } catch (error) {
+  const pipeline = (statements: PipelineStatement[]): Promise<PipelineResult[]> =>
+    pipelineOnce(statements).catch((error: unknown) => {
       // A table a statement reads changed its columns since the connection prepared it: nothing
       // ran, and the failed pipeline forgot its statements there, so once more parses them afresh.
       if (isStalePlan(error)) return pipelineOnce(statements);
       throw error;
-    }
-  };
+    });
 
-  const pipelineOnce = async (statements: PipelineStatement[]): Promise<PipelineResult[]> => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      // BEGIN and COMMIT are explicit so that SET LOCAL runs in a transaction block (in the
-      // protocol's implicit transaction it works but warns on every call).
-      const results = await runPipeline(client, [BEGIN, ...statements, COMMIT], options.preparedStatements);
-      return results.slice(1, -1);
-    } catch (error) {
-      // The Sync left an explicit transaction aborted (or the connection is gone): end it before
-      // the connection goes back, or drop the connection.
-      await client.query('rollback').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+  // Callbacks inside one promise: the checkout, the pipeline and the release would otherwise
+  // settle a promise each, and every promise runs Node's promise hooks (Better Auth keeps an
+  // AsyncLocalStorage), on the path of every one-trip request.
+  const pipelineOnce = (statements: PipelineStatement[]): Promise<PipelineResult[]> =>
+    new Promise((resolve, reject) => {
+      pool.connect((connectError, client, release) => {
+        if (connectError || !client) {
+          reject(connectError ?? new Error('no connection from the pool'));
+          return;
+        }
+        const settle = (error: Error | null, results: PipelineResult[]) => {
+          if (!error) {
+            release();
+            resolve(results.slice(1, -1));
+            return;
+          }
+          // The Sync left an explicit transaction aborted (or the connection is gone): end it
+          // before the connection goes back, or drop the connection.
+          client.query('rollback', (rollbackError: Error | null) => {
+            release(rollbackError ?? undefined);
+            reject(error);
+          });
+        };
+        try {
+          // BEGIN and COMMIT are explicit so that SET LOCAL runs in a transaction block (in the
+          // protocol's implicit transaction it works but warns on every call).
+          sendPipeline(client, [BEGIN, ...statements, COMMIT], options.preparedStatements, settle);
+        } catch (error) {
+          // Nothing was sent that we know of: the connection is not trusted again.
+          const failure = error instanceof Error ? error : new Error(String(error));
+          release(failure);
+          reject(failure);
+        }
       });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
+    });
 
   return {
     kind: 'postgres',

@@ -241,8 +241,18 @@ export function isStalePlan(error: unknown): boolean {
 /** Sends the statements as one pipeline on `client` and resolves with each statement's result. */
 export function runPipeline(client: pg.ClientBase, statements: readonly PipelineStatement[], named: boolean): Promise<PipelineResult[]> {
   return new Promise((resolve, reject) => {
-    const query = new PipelinedQuery(statements, named);
-    query.callback = (error, results) => (error ? reject(error) : resolve(results ?? []));
-    client.query(query as never);
+    sendPipeline(client, statements, named, (error, results) => (error ? reject(error) : resolve(results)));
   });
+}
+
+/** `runPipeline` with a callback, for a caller that settles one promise of its own around more steps. */
+export function sendPipeline(
+  client: pg.ClientBase,
+  statements: readonly PipelineStatement[],
+  named: boolean,
+  done: (error: Error | null, results: PipelineResult[]) => void,
+): void {
+  const query = new PipelinedQuery(statements, named);
+  query.callback = (error, results) => done(error, results ?? []);
+  client.query(query as never);
 }
