@@ -416,6 +416,36 @@ describe('a single-node database with data, distributed by tenantry db distribut
       { type: 'commented' },
     ]);
   });
+
+  it('tells the assignee and the members a create, a comment and a new description mention, in one round trip on the cluster, the stored mentions left out', async () => {
+    const [organizationId] = organizations;
+    if (!organizationId) throw new Error('the demo seed has organizations');
+    const [row] = await db.query<{ owner: string; other: string; handle: string; task_id: string; project_id: string }>(
+      `select o.user_id::text as owner, a.user_id::text as other, lower(split_part(u.email, '@', 1)) as handle, t.id::text as task_id, t.project_id::text as project_id from members o
+         join members a on a.organization_id = o.organization_id and a.user_id <> o.user_id
+         join users u on u.id = a.user_id
+         join tasks t on t.organization_id = o.organization_id and t.deleted_at is null
+         join projects p on p.organization_id = t.organization_id and p.id = t.project_id and p.deleted_at is null and p.visibility <> 'private'
+        where o.organization_id = $1 and o.role = 'owner' order by a.user_id, t.id limit 1`,
+      [organizationId],
+    );
+    if (!row) throw new Error('the demo seed has an owner, another member and a task');
+    const call = { db, claim: { organizationId, userId: row.owner }, requestId: 'citus-one-trip-mentions' };
+    const mentionedAbout = (taskId: string) =>
+      db.query(`select type from notifications where organization_id = $1 and task_id = $2 and user_id = $3 and type = 'mentioned'`, [organizationId, taskId, row.other]);
+    const before = (await mentionedAbout(row.task_id)).length;
+    const comment = await createCommentInOneTrip(call, row.task_id, { body: `Over to @${row.handle}` });
+    expect(comment).toMatchObject({ taskId: row.task_id });
+    expect(await mentionedAbout(row.task_id)).toHaveLength(before + 1);
+    expect(await updateTaskInOneTrip(call, row.task_id, { description: `Ask @${row.handle}` })).toMatchObject({ description: `Ask @${row.handle}` });
+    expect(await mentionedAbout(row.task_id)).toHaveLength(before + 2);
+    expect(await updateTaskInOneTrip(call, row.task_id, { description: `Ask @${row.handle} again` })).toMatchObject({ id: row.task_id });
+    expect(await mentionedAbout(row.task_id)).toHaveLength(before + 2);
+    const created = await createTaskInOneTrip(call, row.project_id, { title: 'Told on Citus', assigneeId: row.other, description: `For @${row.handle}` });
+    expect(created).toMatchObject({ assigneeId: row.other });
+    const told = await db.query(`select type from notifications where organization_id = $1 and task_id = $2 and user_id = $3 order by type`, [organizationId, created?.id, row.other]);
+    expect(told).toEqual([{ type: 'assigned' }, { type: 'mentioned' }]);
+  });
 });
 
 /** Rows per application table, read through Citus (every node's shards; Citus hides the shards themselves from pg_class). */

@@ -6,7 +6,7 @@ import { plainStatement } from '../../db/statement.js';
 import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
 import { watchTasksStatement } from '../notifications/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
-import { tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
+import { membersByHandleSql, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
 import { projectAccessSql } from '../shared/project-access.js';
 import type { ClaimedCall } from '../shared/service-call.js';
 import { taskLookup } from '../tasks/lookup.js';
@@ -18,10 +18,11 @@ import type { CreateCommentInput } from './schemas.js';
 
 /*
  * A comment create in one database round trip: the tenant context, the check, the insert (its
- * audit row from the trigger), the author's watch, the `commented` notification to the task's
- * other watchers (tell-in-one-trip.ts, the rules the ordinary path runs), the comment read for
- * the answer recording its webhook event, and the live event go out as one pipeline, one
- * transaction. The check raises when it fails (tasks/one-trip-write.ts), and the ordinary create
+ * audit row from the trigger), the author's watch, the `mentioned` notification to the members
+ * the body names and the `commented` one to the task's other watchers (tell-in-one-trip.ts, the
+ * rules the ordinary path runs), the comment read for the answer recording its webhook event,
+ * and the live event go out as one pipeline, one transaction. The handles are parsed here
+ * (`mentionedHandles`) and bound as a text[]; the members they name are found in SQL. The check raises when it fails (tasks/one-trip-write.ts), and the ordinary create
  * then answers why.
  */
 
@@ -48,6 +49,10 @@ function commentStatementsNaming(taskId: SQL) {
   /** The task's project, for the notification and the live event (`projectOfTask`). */
   const projectOfTask = sql`(select ${tasks.projectId} from ${tasks} where ${tasks.organizationId} = ${value('organizationId')} and ${tasks.id} = ${taskId})`;
 
+  const about = (type: 'mentioned' | 'commented') => ({ organizationId: value('organizationId'), type, actorId: value('userId'), projectId: projectOfTask, taskId, commentId: value('commentId') });
+  /** The members the body mentions, as `tellMentioned` finds them in the ordinary create. */
+  const mentioned = membersByHandleSql(value('organizationId'), value('handles'));
+
   return {
     /**
      * Every check of the ordinary create as one condition: a member whose role may write work
@@ -57,13 +62,11 @@ function commentStatementsNaming(taskId: SQL) {
     checks: plainStatement<Values>(
       refuseUnlessWriter(projectAccessSql({ organizationId: value('organizationId'), projectId: sql`${tasks.projectId}`, userId: value('userId') }, sql`m.role`, 'comment'), theTask),
     ),
-    /** The task's watchers but the author (tellSql skips the actor) hear of the comment; no one is mentioned. */
-    tellWatchers: plainStatement<Values & { commentId: string; eventId: string }>(
-      tellSql(
-        { organizationId: value('organizationId'), type: 'commented', actorId: value('userId'), projectId: projectOfTask, taskId, commentId: value('commentId') },
-        watchersOf(value('organizationId'), taskId),
-        value('eventId'),
-      ),
+    /** The members the body mentions (`handles`) are told so, the author too when named (tellSql skips the actor). */
+    tellMentioned: plainStatement<Values & { commentId: string; eventId: string; handles: string[] }>(tellSql(about('mentioned'), mentioned, value('eventId'))),
+    /** The task's watchers but the author and those mentioned (told already) hear of the comment. */
+    tellWatchers: plainStatement<Values & { commentId: string; eventId: string; handles: string[] }>(
+      tellSql(about('commented'), watchersOf(value('organizationId'), taskId, sql`array(${mentioned})`), value('eventId')),
     ),
     liveEvent: plainStatement<Named & { commentId: string; eventId: string }>(
       insertAndNotifySql(
@@ -97,14 +100,6 @@ function writes(organizationId: string, userId: string, comment: { id: string; b
 }
 
 /**
- * Whether a comment create can go in one round trip: no mention (telling those named takes
- * reading who they are). The task may be named by id or by reference.
- */
-export function commentsInOneTrip(input: CreateCommentInput): boolean {
-  return mentionedHandles(input.body).length === 0;
-}
-
-/**
  * The pipeline's statements after the context for a comment on the task `taskIdOrRef` (its id or
  * its reference, ACME-7), and how to read the new comment from their results.
  */
@@ -112,18 +107,21 @@ export function createCommentStatements(call: ClaimedCall, taskIdOrRef: string, 
   const { organizationId, userId } = call.claim;
   const commentId = uuidv7();
   const named = namedTaskValues(taskLookup(taskIdOrRef));
-  const { checks, tellWatchers, liveEvent } = NAMED[named.by];
+  const { checks, tellMentioned, tellWatchers, liveEvent } = NAMED[named.by];
   const task = { organizationId, ...named.values };
-  const naming = namingStatements(organizationId, named.values);
+  const handles = mentionedHandles(input.body);
   const statements = [
-    ...naming,
+    ...namingStatements(organizationId, named.values),
     checks.bind({ ...task, userId }),
     ...writes(organizationId, userId, { id: commentId, body: input.body }, named.values),
-    tellWatchers.bind({ ...task, userId, commentId, eventId: uuidv7() }),
+    // The event ids in the ordinary create's order: the mention's notifications first.
+    ...(handles.length > 0 ? [tellMentioned.bind({ ...task, userId, commentId, handles, eventId: uuidv7() })] : []),
+    tellWatchers.bind({ ...task, userId, commentId, handles, eventId: uuidv7() }),
     commentRecorded.bind({ organizationId, id: commentId, occurredAt: new Date().toISOString() }),
     liveEvent.bind({ ...task, commentId, eventId: uuidv7() }),
   ];
-  return { statements, read: (results: PipelineResult[]) => commentRecorded.read(results[naming.length + 4]) };
+  const readAt = statements.length - 2;
+  return { statements, read: (results: PipelineResult[]) => commentRecorded.read(results[readAt]) };
 }
 
 /**

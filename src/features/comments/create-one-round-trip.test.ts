@@ -11,7 +11,7 @@ type Comment = Record<string, unknown> & { id: string; taskId: string };
 type Task = { id: string; ref: string };
 
 /**
- * A comment that mentions no one, on a task named by id or by reference, sends its check, its
+ * A comment, on a task named by id or by reference, mentioning people or not, sends its check, its
  * insert, the author's watch, the watchers' notifications, its live events and its webhook event
  * in one database round trip, and writes exactly what the ordinary create (`createComment`,
  * called here directly) writes; anything the check refuses is answered by the ordinary create.
@@ -151,13 +151,47 @@ describe('comments: a create in one database round trip', () => {
     expect(await count()).toBe(before);
   });
 
-  it('goes the ordinary way when the comment mentions someone', async () => {
-    const { member, admin } = h.tenantA.actors;
-    const task = await watchedTask();
-    const mentioned = await comment(task.id, `over to @${member.email.split('@')[0] ?? ''}`, admin);
-    expect(mentioned.status).toBe(201);
-    if (engine === 'postgres') expect(mentioned.count).toBeGreaterThan(1);
-    const told = await h.test.db.query<{ type: string }>(`select type from notifications where comment_id = $1 and user_id = $2`, [mentioned.body.id, member.userId]);
-    expect(told).toEqual([{ type: 'mentioned' }]);
+  const handle = (actor: Actor) => actor.email.split('@')[0] ?? '';
+
+  it.each([
+    {
+      case: 'members, oneself, duplicates, an outsider and an email address',
+      actor: () => h.tenantA.actors.member,
+      body: () => {
+        const { owner, admin, member } = h.tenantA.actors;
+        const outsider = h.tenantB.actors.owner;
+        return `@${handle(owner)} and @${handle(admin).toUpperCase()}, @${handle(admin)} again, me @${handle(member)}, outsider @${handle(outsider)}, mail ${owner.email}, @nobody-here.`;
+      },
+      private: false,
+    },
+    {
+      case: 'a member not on the private project',
+      actor: () => h.tenantA.actors.owner,
+      body: () => `@${handle(h.tenantA.actors.member)} is not on it, @${handle(h.tenantA.actors.admin)}. is`,
+      private: true,
+    },
+  ])('comments mentioning $case in one round trip, telling whom the ordinary create tells', async (example) => {
+    let inProject = projectId;
+    if (example.private) {
+      const hidden = await h.request(h.tenantA.actors.owner, 'POST', `${orgPath()}/projects`, { name: 'Quiet', key: 'QUIET', visibility: 'private' });
+      inProject = ((await hidden.json()) as { id: string }).id;
+    }
+    const clearDigests = () => h.test.db.query(`delete from jobs where kind = 'notifications.digest' and payload ->> 'organizationId' = $1`, [h.tenantA.organizationId]);
+    const [fast, ordinary] = [await watchedTask(inProject), await watchedTask(inProject)];
+    await clearDigests();
+    const oneTrip = await comment(fast.id, example.body(), example.actor());
+    expect(oneTrip.status, JSON.stringify(oneTrip.body)).toBe(201);
+    if (engine === 'postgres') expect(oneTrip.count).toBe(1);
+    const one = await writtenAbout(oneTrip.body);
+    await clearDigests();
+    const two = await writtenAbout((await ordinaryComment(ordinary.id, example.body(), example.actor())).body);
+    const told = (written: typeof one) => written.notifications.map((row) => `${(row as { user_id: string }).user_id}:${(row as { type: string }).type}`).sort();
+    const { owner, admin, member } = h.tenantA.actors;
+    const expected = example.private ? [`${admin.userId}:mentioned`, `${member.userId}:mentioned`] : [`${owner.userId}:mentioned`, `${admin.userId}:mentioned`];
+    expect(told(one)).toEqual(expected.sort());
+    expect(one.notifications).toEqual(two.notifications);
+    expect(one.digests).toEqual(two.digests);
+    expect(one.events).toEqual(two.events);
+    expect(one.watchers).toHaveLength(two.watchers.length);
   });
 });

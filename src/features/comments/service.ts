@@ -5,7 +5,7 @@ import { requireAccessVia, requireCommentAccess } from '../shared/project-access
 import { type ClaimedCall, type ServiceCall, found, inTenant, requirePermission, scopedCall } from '../shared/service-call.js';
 import { afterCommentChanged, afterCommentCreated } from '../notifications/service.js';
 import { findTaskId } from '../tasks/service.js';
-import { commentsInOneTrip, createCommentInOneTrip } from './create-in-one-trip.js';
+import { createCommentInOneTrip } from './create-in-one-trip.js';
 import * as repository from './repository.js';
 import type { CommentListFilter, CreateCommentInput, UpdateCommentInput } from './schemas.js';
 
@@ -43,15 +43,13 @@ export async function createComment(call: ServiceCall, taskIdOrRef: string, inpu
 }
 
 /**
- * A comment create as the route asks for it: in one round trip when the task is named by id and
- * the body mentions no one (see create-in-one-trip.ts), else, or when the check refused it there,
- * the ordinary create after the membership check, which answers why.
+ * A comment create as the route asks for it: in one round trip (see create-in-one-trip.ts), or
+ * when the check refused it there, the ordinary create after the membership check, which
+ * answers why.
  */
 export async function createClaimedComment(call: ClaimedCall, taskIdOrRef: string, input: CreateCommentInput) {
-  if (commentsInOneTrip(input)) {
-    const comment = await createCommentInOneTrip(call, taskIdOrRef, input);
-    if (comment) return comment;
-  }
+  const comment = await createCommentInOneTrip(call, taskIdOrRef, input);
+  if (comment) return comment;
   return createComment(await scopedCall(call), taskIdOrRef, input);
 }
 

@@ -5,6 +5,7 @@ import type { NotificationChannel, NotificationType } from '../../db/schema/inde
 import type { Tx } from '../../db/tenant-context.js';
 import { rowsOf } from '../../db/rows.js';
 import { plainStatement } from '../../db/statement.js';
+import { membersByHandleSql } from './tell-in-one-trip.js';
 
 /** Watching that comes with taking part: never overrides an "unwatch" made by hand. */
 /** `watchAutomatically` for one user and the tasks `taskIds` (a uuid array), as a statement for a one-trip write (its values are placeholders). */
@@ -58,10 +59,7 @@ export async function projectOfTask(tx: Tx, organizationId: string, taskId: stri
 export async function membersByHandle(tx: Tx, organizationId: string, handles: string[]): Promise<string[]> {
   if (handles.length === 0) return [];
   const handleArray = `{${handles.map((handle) => `"${handle}"`).join(',')}}`;
-  const rows = await tx.execute(sql`
-    select m.user_id from members m join users u on u.id = m.user_id
-     where m.organization_id = ${organizationId}
-       and (lower(u.username) = any(${handleArray}::text[]) or lower(split_part(u.email, '@', 1)) = any(${handleArray}::text[]))`);
+  const rows = await tx.execute(membersByHandleSql(organizationId, handleArray));
   return rowsOf<{ user_id: string }>(rows).map((row) => row.user_id);
 }
 

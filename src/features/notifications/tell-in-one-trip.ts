@@ -37,6 +37,32 @@ export function membersAmong(organizationId: TellValue, userIds: TellValue | str
   return sql`select m.user_id from members m where m.organization_id = ${organizationId}::uuid and m.user_id = any(${ids}::uuid[])`;
 }
 
+/**
+ * Members of the organization whose username, or the part of their email before the @, is one
+ * of `handles` (a text[] of lower-case handles, `mentionedHandles`): who a mention names.
+ */
+export function membersByHandleSql(organizationId: TellValue, handles: TellValue): SQL {
+  return sql`select m.user_id from members m join users u on u.id = m.user_id
+              where m.organization_id = ${organizationId}::uuid
+                and (lower(u.username) = any(${handles}::text[]) or lower(split_part(u.email, '@', 1)) = any(${handles}::text[]))`;
+}
+
+/**
+ * `mentionedHandles`' rule in SQL for a text of ASCII characters only (the caller refuses the
+ * others, see `unsureOfMentions`): an @ not after a letter, digit, `.`, `_` or `-`, then up to 64
+ * of those, trailing dots dropped, lower case, none left empty. Answers a query of handles.
+ * PostgreSQL has no \p{L} or \p{N}, and its [[:alpha:]] depends on the database's locale, so
+ * a text beyond ASCII goes the ordinary way instead.
+ */
+export function mentionedHandlesSql(text: SQL): SQL {
+  return sql`select distinct h from (select lower(regexp_replace(m[1], '[.]+$', '')) from regexp_matches(coalesce(${text}, ''), '(?<![A-Za-z0-9._-])@([A-Za-z0-9._-]{1,64})', 'g') as m) as found(h) where h <> ''`;
+}
+
+/** Whether `mentionedHandlesSql` cannot be sure of `text`'s mentions: an @ in a text beyond ASCII. */
+export function unsureOfMentions(text: SQL): SQL {
+  return sql`(octet_length(${text}) <> char_length(${text}) and strpos(${text}, '@') > 0)`;
+}
+
 /** The people watching a task, but those in `except` (a uuid[], or null for nobody). */
 export function watchersOf(organizationId: TellValue, taskId: TellValue, except: TellValue | string[] = null): SQL {
   const others = Array.isArray(except) ? `{${except.join(',')}}` : except;

@@ -11,7 +11,7 @@ import { bulkCreateTasks } from './service.js';
 type Task = Record<string, unknown> & { id: string; ref: string };
 
 /**
- * A bulk create none of whose items tells anyone sends its checks, its multi-row insert, its
+ * A bulk create, its items telling people or not, sends its checks, its multi-row insert, its
  * read-back, its watches, its live events and its webhook events in one database round trip,
  * and writes exactly what the ordinary bulk create writes; anything the checks refuse is
  * answered by the ordinary bulk create, which names the failing item.
@@ -149,16 +149,67 @@ describe('tasks: a bulk create in one database round trip', () => {
     expect(await taskCount()).toBe(before);
   });
 
-  it('goes the ordinary way when any item tells someone (an assignee, a mention)', async () => {
-    const { member } = h.tenantA.actors;
-    const assigned = await bulk([{ title: 'Plain' }, { title: 'Assigned', assigneeId: member.userId }]);
-    expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
-    expect(assigned.body.items[1]).toMatchObject({ assigneeId: member.userId });
-    const mentioned = await bulk([{ title: 'Mention', description: `for @${member.email.split('@')[0] ?? ''}` }], h.tenantA.actors.admin);
-    expect(mentioned.status).toBe(201);
-    if (engine === 'postgres') for (const sent of [assigned, mentioned]) expect(sent.count).toBeGreaterThan(1);
-    const told = await h.test.db.query<{ type: string }>(`select type from notifications where task_id = $1`, [mentioned.body.items[0]?.id]);
-    expect(told.map((row) => row.type)).toEqual(['mentioned']);
+  it.each([
+    { case: 'assignees and mentions (oneself, duplicates, an outsider, an email address)', private: false, actor: 'member' as const },
+    { case: 'a mention of a member not on the private project', private: true, actor: 'owner' as const },
+  ])('creates items that tell people, $case, in one round trip, telling whom the ordinary bulk create tells', async (example) => {
+    const { owner, admin, member, viewer } = h.tenantA.actors;
+    const handle = (actor: Actor) => actor.email.split('@')[0] ?? '';
+    const actor = h.tenantA.actors[example.actor];
+    let inProject = projectId;
+    if (example.private) {
+      const hidden = await h.request(owner, 'POST', `${orgPath()}/projects`, { name: 'Closed', key: 'CLSD', visibility: 'private' });
+      inProject = ((await hidden.json()) as { id: string }).id;
+    }
+    const telling: CreateTaskInput[] = example.private
+      ? [{ title: 'Hidden', description: `@${handle(member)} is not on it, @${handle(admin)} is`, assigneeId: admin.userId }]
+      : [
+          { title: 'Assigned', assigneeId: admin.userId },
+          { title: 'Self', assigneeId: member.userId, description: `me @${handle(member)}` },
+          { title: 'Mentions', description: `@${handle(owner)}, @${handle(admin).toUpperCase()} @${handle(admin)}. outsider @${handle(h.tenantB.actors.owner)}, mail ${viewer.email}` },
+          { title: 'Both', assigneeId: owner.userId, description: `@${handle(owner)} and @${handle(viewer)}` },
+        ];
+    // The admin wants email for mentions: a digest job for the first only.
+    await h.request(admin, 'PUT', `${orgPath()}/notification-preferences`, { items: [{ type: 'mentioned', channel: 'email' }] });
+    const org = h.tenantA.organizationId;
+    const told = async (tasks: { id: string }[]) => {
+      const rows = [];
+      for (const task of tasks) {
+        rows.push(
+          await h.test.db.query(`select user_id, type, actor_id, project_id, email_pending from notifications where task_id = $1 order by user_id, type`, [task.id]),
+          await h.test.db.query(`select user_id, watching from task_watchers where task_id = $1 order by user_id`, [task.id]),
+        );
+      }
+      const events = await h.test.db.query(`select kind, project_id from live_events where organization_id = $1 and resource_id = any($2::uuid[]) order by id`, [org, tasks.map((task) => task.id)]);
+      const digests = await h.test.db.query(`select payload ->> 'userId' as user_id from jobs where kind = 'notifications.digest' and payload ->> 'organizationId' = $1`, [org]);
+      await h.test.db.query(`delete from jobs where kind = 'notifications.digest' and payload ->> 'organizationId' = $1`, [org]);
+      await h.test.db.query(`update notifications set email_pending = false where organization_id = $1`, [org]);
+      return { rows, events, digests };
+    };
+    try {
+      await told([]);
+      const sent = await countedRequest(h, actor, `${orgPath()}/tasks/BLK-1`, 'POST', `${orgPath()}/projects/${inProject}/tasks/bulk`, { items: telling });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      if (engine === 'postgres') expect(sent.count).toBe(1);
+      const one = await told((sent.body as { items: Task[] }).items);
+      const scope = { organizationId: org, userId: actor.userId, role: example.actor };
+      const two = await told(await bulkCreateTasks({ db: h.test.db, scope, requestId: 'test' }, inProject, telling));
+      expect(one).toEqual(two);
+      const mentions = one.rows.flat().filter((row) => (row as { type?: string }).type === 'mentioned');
+      expect(mentions.length).toBe(example.private ? 2 : 4);
+      expect(one.digests).toEqual([{ user_id: admin.userId }]);
+    } finally {
+      await h.request(admin, 'PUT', `${orgPath()}/notification-preferences`, { items: [{ type: 'mentioned', channel: 'in_app' }] });
+    }
+  });
+
+  it('answers an assignee who is not a member the ordinary way, having written nothing', async () => {
+    const before = await taskCount();
+    const stranger = await bulk([{ title: 'Plain' }, { title: 'Stranger', assigneeId: h.tenantB.actors.owner.userId }]);
+    expect(stranger.status).toBe(404);
+    expect(stranger.body).toMatchObject({ error: { code: 'not_found' } });
+    if (engine === 'postgres') expect(stranger.count).toBeGreaterThan(1);
+    expect(await taskCount()).toBe(before);
   });
 
   it.skipIf(engine !== 'postgres')('prepares the insert of one task, never a multi-row insert (their shapes are countless)', async () => {

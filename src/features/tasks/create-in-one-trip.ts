@@ -4,6 +4,7 @@ import type { PipelineResult, PipelineStatement } from '../../db/pipeline.js';
 import { epics, sprints } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
 import { insertAndNotifySql } from '../live-events/repository.js';
+import { membersAmong, membersByHandleSql, tellSql } from '../notifications/tell-in-one-trip.js';
 import { withEventIds } from '../live-events/service.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { watchTasksStatement } from '../notifications/repository.js';
@@ -22,6 +23,11 @@ import type { CreateTaskInput } from './schemas.js';
  * (db/pipeline.ts), one transaction. The checks raise when any fails (one-trip-write.ts); the
  * condition is the conjunction of the ordinary create's checks, so it never lets through what
  * they refuse. A single create is the batch of one.
+ *
+ * An assignee and the members a description mentions are told in the same pipeline, by the
+ * rules of tell-in-one-trip.ts (the statement the ordinary path runs): per task, the assignee
+ * (`assigned`), then the mentioned (`mentioned`, the handles parsed here and bound as a text[]),
+ * after the creator's and the assignees' watches, in the ordinary path's order.
  */
 
 const value = sql.placeholder;
@@ -49,18 +55,53 @@ const limitLock = plainStatement<{ key: string; organizationId: string; userId: 
   sql`${takeLimitLock(value('key'))} from members m where m.organization_id = ${value('organizationId')} and m.user_id = ${value('userId')}`,
 );
 
+/**
+ * Every assignee a member (`existingReferences`), as a statement of its own: inside the check,
+ * Citus refused the update's like check ('outer joins and pseudoconstant quals').
+ */
+const assigneesCheck = plainStatement<{ organizationId: string; assigneeIds: string[] }>(
+  sql`select app.refuse_write('an assignee of a one-trip create is not a member')
+       where (select count(*) from members a where a.organization_id = ${value('organizationId')}::uuid and a.user_id = any(${value('assigneeIds')}::uuid[]))
+             <> cardinality(${value('assigneeIds')}::uuid[])`,
+);
+
+/** The assignees watch their tasks (`watchAutomatically`): pairs of task and user, an unwatch made by hand holds. */
+const watchPairs = plainStatement<{ organizationId: string; taskIds: string[]; userIds: string[] }>(
+  sql`insert into task_watchers (organization_id, task_id, user_id)
+      select ${value('organizationId')}::uuid, w.task_id, w.user_id from unnest(${value('taskIds')}::uuid[], ${value('userIds')}::uuid[]) as w(task_id, user_id)
+      on conflict (organization_id, task_id, user_id) do nothing`,
+);
+
+type TellValues = { organizationId: string; userId: string; projectId: string; taskId: string; eventId: string };
+const about = (type: 'assigned' | 'mentioned') => ({ organizationId: value('organizationId'), type, actorId: value('userId'), projectId: value('projectId'), taskId: value('taskId') });
+
+/** A new task's assignee is told (`assigned`). */
+const tellAssigned = plainStatement<TellValues & { assigneeId: string }>(
+  tellSql(about('assigned'), membersAmong(value('organizationId'), sql`array[${value('assigneeId')}::uuid]`), value('eventId')),
+);
+
+/** The members a new task's description mentions (`handles`) are told (`mentioned`). */
+const tellMentioned = plainStatement<TellValues & { handles: string[] }>(tellSql(about('mentioned'), membersByHandleSql(value('organizationId'), value('handles')), value('eventId')));
+
+/** The statements that tell of the new tasks, each task's in the ordinary path's order; none when no one is named. */
+function tellingStatements(organizationId: string, userId: string, projectId: string, rows: { id: string; assigneeId?: string | null; description?: string | null }[]) {
+  const assigned = rows.filter((row) => row.assigneeId);
+  const statements: PipelineStatement[] = assigned.length
+    ? [watchPairs.bind({ organizationId, taskIds: assigned.map((row) => row.id), userIds: assigned.map((row) => row.assigneeId ?? '') })]
+    : [];
+  for (const row of rows) {
+    const task = { organizationId, userId, projectId, taskId: row.id };
+    if (row.assigneeId) statements.push(tellAssigned.bind({ ...task, assigneeId: row.assigneeId, eventId: uuidv7() }));
+    const handles = mentionedHandles(row.description);
+    if (handles.length > 0) statements.push(tellMentioned.bind({ ...task, handles, eventId: uuidv7() }));
+  }
+  return statements;
+}
+
 const liveEvent = plainStatement<{ organizationId: string; events: string }>(insertAndNotifySql(value('organizationId'), value('events')));
 
 /** The tasks read for the answer, a `task.created` event for each recorded in the same statement. */
 const tasksRecorded = tasksReadRecordingStatement('task.created');
-
-/**
- * Whether a create can go in one round trip: not when it tells anyone (an assignee, a mention),
- * which takes the notifications' own reads and writes.
- */
-export function createsInOneTrip(input: CreateTaskInput): boolean {
-  return !input.assigneeId && mentionedHandles(input.description).length === 0;
-}
 
 /**
  * The pipeline's statements after the context, for the tasks `inputs` in order; `webhooks:
@@ -71,19 +112,28 @@ export function createTasksStatements(call: ClaimedCall, projectId: string, inpu
   const { organizationId, userId } = call.claim;
   const rows = inputs.map((input) => ({ ...input, id: uuidv7(), organizationId, projectId, createdById: userId }));
   const taskIds = rows.map((row) => row.id);
-  const distinct = (field: 'epicId' | 'sprintId') => [...new Set(inputs.flatMap((input) => input[field] ?? []))];
+  const distinct = (field: 'epicId' | 'sprintId' | 'assigneeId') => [...new Set(inputs.flatMap((input) => input[field] ?? []))];
   const read = options.webhooks
     ? { statement: tasksRecorded.bind({ organizationId, ids: taskIds, occurredAt: new Date().toISOString() }), read: (result?: PipelineResult) => tasksRecorded.read(taskIds, result) }
     : repository.findTasksStatement(organizationId, taskIds);
-  const statements: PipelineStatement[] = [
+  const assigneeIds = distinct('assigneeId');
+  const checked = [
     limitLock.bind({ key: limitLockKey(organizationId, 'tasks'), organizationId, userId }),
     checks.bind({ organizationId, userId, projectId, epicIds: distinct('epicId'), sprintIds: distinct('sprintId'), count: inputs.length }),
+    ...(assigneeIds.length > 0 ? [assigneesCheck.bind({ organizationId, assigneeIds })] : []),
+  ];
+  const readAt = checked.length + 1;
+  // The tellers' event ids before the tasks' own, as the ordinary path takes them.
+  const telling = tellingStatements(organizationId, userId, projectId, rows);
+  const statements: PipelineStatement[] = [
+    ...checked,
     repository.insertTasksStatement(rows),
     read.statement,
     watchTasksStatement.bind({ organizationId, taskIds, userId }),
+    ...telling,
     liveEvent.bind({ organizationId, events: JSON.stringify(withEventIds(taskIds.map((id) => ({ kind: 'task.created', projectId, id })))) }),
   ];
-  return { statements, read: (results: PipelineResult[]) => read.read(results[3]) };
+  return { statements, read: (results: PipelineResult[]) => read.read(results[readAt]) };
 }
 
 /** `createTasksStatements` for one task. */

@@ -9,7 +9,7 @@ import { dispatchWebhookEvents } from '../webhooks/dispatcher.js';
 type Task = { id: string; ref: string; assigneeId: string | null };
 
 /**
- * A plain task create (no assignee, no mention) sends its checks, its writes, its watch, its
+ * A task create sends its checks, its writes, its watch, its
  * live event and its webhook event in one database round trip; anything the checks refuse
  * is answered by the ordinary create, exactly as before.
  */
@@ -140,11 +140,15 @@ describe('tasks: a create in one database round trip', () => {
     }
   });
 
-  it('goes the ordinary way when the create tells someone (an assignee)', async () => {
-    const { member } = h.tenantA.actors;
-    const assigned = await create({ title: 'Assigned', assigneeId: member.userId });
+  it('creates a task with an assignee in one round trip: the assignee watches it and is told', async () => {
+    const { member, admin } = h.tenantA.actors;
+    const assigned = await create({ title: 'Assigned', assigneeId: admin.userId }, member);
     expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
-    expect(assigned.body.assigneeId).toBe(member.userId);
-    if (engine === 'postgres') expect(assigned.count).toBeGreaterThan(1);
+    expect(assigned.body.assigneeId).toBe(admin.userId);
+    if (engine === 'postgres') expect(assigned.count).toBe(1);
+    const told = await h.test.db.query(`select user_id, type from notifications where task_id = $1`, [assigned.body.id]);
+    expect(told).toEqual([{ user_id: admin.userId, type: 'assigned' }]);
+    const watchers = await h.test.db.query<{ user_id: string }>(`select user_id from task_watchers where task_id = $1 and watching`, [assigned.body.id]);
+    expect(watchers.map((row) => row.user_id).sort()).toEqual([admin.userId, member.userId].sort());
   });
 });

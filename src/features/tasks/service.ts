@@ -4,12 +4,12 @@ import { afterTasksCreated, afterTasksDeleted, afterTasksUpdated } from '../noti
 import { assertWithinLimit } from '../plans/limits.js';
 import { requireProjectAccess } from '../shared/project-access.js';
 import { type ClaimedCall, type ServiceCall, found, inTenant, inTenantOnce, requirePermission, scopedCall } from '../shared/service-call.js';
-import { createTaskInOneTrip, createTasksInOneTrip, createsInOneTrip } from './create-in-one-trip.js';
+import { createTaskInOneTrip, createTasksInOneTrip } from './create-in-one-trip.js';
 import { deleteTaskInOneTrip, deletesInOneTrip } from './delete-in-one-trip.js';
 import { moveTaskInOneTrip, movesInOneTrip } from './move-in-one-trip.js';
 import { referenceOf, taskLookup } from './lookup.js';
 import { positionBetween } from './position.js';
-import { updateTaskInOneTrip, updatesInOneTrip } from './update-in-one-trip.js';
+import { updateTaskInOneTrip } from './update-in-one-trip.js';
 import * as repository from './repository.js';
 import {
   type BulkUpdateTasksInput,
@@ -99,15 +99,12 @@ export async function createTask(call: ServiceCall, projectId: string, input: Cr
 }
 
 /**
- * A create as the route asks for it: in one round trip when it tells no one (see
- * create-in-one-trip.ts), else, or when a check refused it there, the ordinary create after
- * the membership check, which answers why.
+ * A create as the route asks for it: in one round trip (see create-in-one-trip.ts), or when a
+ * check refused it there, the ordinary create after the membership check, which answers why.
  */
 export async function createClaimedTask(call: ClaimedCall, projectId: string, input: CreateTaskInput) {
-  if (createsInOneTrip(input)) {
-    const task = await createTaskInOneTrip(call, projectId, input);
-    if (task) return task;
-  }
+  const task = await createTaskInOneTrip(call, projectId, input);
+  if (task) return task;
   return createTask(await scopedCall(call), projectId, input);
 }
 
@@ -117,15 +114,13 @@ export async function bulkCreateTasks(call: ServiceCall, projectId: string, inpu
 }
 
 /**
- * A bulk create as the route asks for it: in one round trip when no item tells anyone (see
- * create-in-one-trip.ts), else, or when a check refused it there, the ordinary bulk create after
- * the membership check, which names the failing item (`items.3.epicId`).
+ * A bulk create as the route asks for it: in one round trip (see create-in-one-trip.ts), or
+ * when a check refused it there, the ordinary bulk create after the membership check, which
+ * names the failing item (`items.3.epicId`).
  */
 export async function bulkCreateClaimedTasks(call: ClaimedCall, projectId: string, inputs: CreateTaskInput[]) {
-  if (inputs.every(createsInOneTrip)) {
-    const created = await createTasksInOneTrip(call, projectId, inputs);
-    if (created) return created;
-  }
+  const created = await createTasksInOneTrip(call, projectId, inputs);
+  if (created) return created;
   return bulkCreateTasks(await scopedCall(call), projectId, inputs);
 }
 
@@ -158,15 +153,12 @@ export async function updateTask(call: ServiceCall, idOrRef: string, input: Upda
 }
 
 /**
- * An update as the route asks for it: in one round trip when it tells no one (see
- * update-in-one-trip.ts), else, or when a check refused it there, the ordinary update after
- * the membership check, which answers why.
+ * An update as the route asks for it: in one round trip (see update-in-one-trip.ts), or when a
+ * check refused it there, the ordinary update after the membership check, which answers why.
  */
 export async function updateClaimedTask(call: ClaimedCall, idOrRef: string, input: UpdateTaskInput) {
-  if (updatesInOneTrip(input)) {
-    const task = await updateTaskInOneTrip(call, idOrRef, input);
-    if (task) return task;
-  }
+  const task = await updateTaskInOneTrip(call, idOrRef, input);
+  if (task) return task;
   return updateTask(await scopedCall(call), idOrRef, input);
 }
 

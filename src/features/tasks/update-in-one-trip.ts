@@ -5,7 +5,7 @@ import { epics, sprints, tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
 import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
-import { membersAmong, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
+import { membersAmong, membersByHandleSql, mentionedHandlesSql, tellSql, unsureOfMentions, watchersOf } from '../notifications/tell-in-one-trip.js';
 import type { ClaimedCall } from '../shared/service-call.js';
 import { referenceExists, refuseUnlessTaskWriter, runInOneTrip, taskReadRecordingStatement } from './one-trip-write.js';
 import { taskLookup } from './lookup.js';
@@ -24,7 +24,10 @@ import type { UpdateTaskInput } from './schemas.js';
  * A new status or assignee tells people in the same pipeline: before the update, with the task
  * locked, statements compare the stored row with the values asked for (what the update will
  * write) and tell by the rules of tell-in-one-trip.ts, the same statement the ordinary path runs.
- * A mention in a new description still goes the ordinary way (it needs the old text's mentions).
+ * A new description tells the members it newly mentions: the handles are parsed here
+ * (`mentionedHandles`), bound as a text[], and those the stored description already mentions are
+ * left out in SQL (`mentionedHandlesSql`); a stored description with an @ beyond ASCII makes the
+ * one trip refuse, and the ordinary update tells.
  */
 
 const value = sql.placeholder;
@@ -84,7 +87,12 @@ function updateStatementsNaming(by: keyof typeof repository.NAMED_TASK) {
   const onlyWhen = (recipients: SQL, condition: SQL) => sql`select r.user_id from (${recipients}) r where exists (${taskWhere(condition)})`;
   const newAssignee = sql`${tasks.assigneeId} is distinct from ${value('assigneeId')}::uuid`;
   const newStatus = sql`${tasks.status} is distinct from ${value('status')}::text`;
-  const about = (type: 'assigned' | 'status_changed') => ({
+  const newDescription = sql`${tasks.description} is distinct from ${value('description')}::text`;
+  /** The handles asked for (`handles`) that the stored description does not already mention. */
+  const newlyMentioned = sql`array(select unnest(${value('handles')}::text[]) except
+    select s.h from ${tasks} t cross join lateral (${mentionedHandlesSql(sql`t.description`)}) as s(h)
+     where t.organization_id = ${value('organizationId')}::uuid and t.id = ${taskId})`;
+  const about = (type: 'assigned' | 'status_changed' | 'mentioned') => ({
     organizationId: value('organizationId'),
     type,
     actorId: value('userId'),
@@ -108,6 +116,14 @@ function updateStatementsNaming(by: keyof typeof repository.NAMED_TASK) {
     tellAssigned: plainStatement<TellValues & { assigneeId: string }>(
       tellSql(about('assigned'), onlyWhen(membersAmong(value('organizationId'), sql`array[${value('assigneeId')}::uuid]`), newAssignee), value('eventId')),
     ),
+    /** The stored description's mentions are beyond `mentionedHandlesSql`: the ordinary update tells. */
+    refuseUnsureMentions: plainStatement<Named>(
+      sql`select app.refuse_write('the stored description needs the ordinary update') where exists (${taskWhere(unsureOfMentions(sql`${tasks.description}`))})`,
+    ),
+    /** Members newly mentioned by a changed description are told (`mentioned`), as `tellMentioned` with the text before. */
+    tellMentioned: plainStatement<TellValues & { description: string; handles: string[] }>(
+      tellSql(about('mentioned'), onlyWhen(membersByHandleSql(value('organizationId'), newlyMentioned), newDescription), value('eventId')),
+    ),
     /** The task's watchers (a new assignee among them, watching since the statement before) hear of a new status. */
     tellStatusChanged: plainStatement<TellValues & { status: string }>(
       tellSql(about('status_changed'), onlyWhen(watchersOf(value('organizationId'), taskId), newStatus), value('eventId')),
@@ -121,32 +137,26 @@ const NAMED = { id: updateStatementsNaming('id'), ref: updateStatementsNaming('r
 export const taskUpdatedLiveEvent = NAMED.id.liveEvent;
 
 /**
- * Whether an update can go in one round trip: no mention in a new description (an edit tells
- * only the newly mentioned, which needs the old text's mentions in TypeScript). The task may be
- * named by id or by reference.
- */
-export function updatesInOneTrip(input: UpdateTaskInput): boolean {
-  return mentionedHandles(input.description).length === 0;
-}
-
-/**
  * The statements that tell whom the change concerns, run before the update against the locked
  * row, in the ordinary path's order: the new assignee watches, is told, then the watchers hear
  * of the status. None when the change can tell no one.
  */
-export function tellingStatements(call: ClaimedCall, idOrRef: string, input: Pick<UpdateTaskInput, 'assigneeId' | 'status'>) {
+export function tellingStatements(call: ClaimedCall, idOrRef: string, input: Pick<UpdateTaskInput, 'assigneeId' | 'status' | 'description'>) {
   const { organizationId, userId } = call.claim;
   const named = repository.namedTaskValues(taskLookup(idOrRef));
-  const { lockTask, watchNewAssignee, tellAssigned, tellStatusChanged } = NAMED[named.by];
+  const { lockTask, watchNewAssignee, tellAssigned, tellStatusChanged, refuseUnsureMentions, tellMentioned } = NAMED[named.by];
   const task = { organizationId, ...named.values };
-  const { assigneeId, status } = input;
-  if (!assigneeId && status === undefined) return [];
+  const { assigneeId, status, description } = input;
+  const handles = mentionedHandles(description);
+  if (!assigneeId && status === undefined && handles.length === 0) return [];
   return [
     lockTask.bind(task),
+    ...(handles.length > 0 ? [refuseUnsureMentions.bind(task)] : []),
     ...(assigneeId
       ? [watchNewAssignee.bind({ ...task, assigneeId }), tellAssigned.bind({ ...task, userId, assigneeId, eventId: uuidv7() })]
       : []),
     ...(status === undefined ? [] : [tellStatusChanged.bind({ ...task, userId, status, eventId: uuidv7() })]),
+    ...(description && handles.length > 0 ? [tellMentioned.bind({ ...task, userId, description, handles, eventId: uuidv7() })] : []),
   ];
 }
 
