@@ -10,6 +10,7 @@
 -- bench copy), and the arm's nodes were built anew at each execution (perf: the executor's
 -- start fell from 39.6 % to 35.6 % of a one-task read's busy samples without it).
 set local lock_timeout = '5s';
+set local statement_timeout = '5min';
 
 alter policy members_tenant_select on members
   using (organization_id = app.current_organization_id());
