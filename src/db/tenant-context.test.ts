@@ -68,16 +68,7 @@ describe('withTenant', () => {
     expect(await inPipeline(userA)).toEqual(unknown);
   });
 
-  // The policies compare the organization as text (0045): the context must hold it lowercase.
-  it('reads its tenant when the organization id comes in capitals, in a transaction and in a pipeline', async () => {
-    const shouted = orgA.toUpperCase();
-    const inTransaction = await withTenant(test.db, { organizationId: shouted }, async (tx) => rowsOf(await tx.execute(sql`select organization_id from projects`)));
-    expect(inTransaction).toEqual([{ organization_id: orgA }]);
-    const [inPipeline] = await withTenantPipeline(test.db, { organizationId: shouted }, [{ text: 'select organization_id from projects', values: [] }]);
-    expect(inPipeline?.rows).toEqual([[orgA]]);
-  });
-
-  // 0046: the switcher reads memberships as tenantry_platform; the app role sees one tenant's.
+  // 0044: the switcher reads memberships as tenantry_platform; the app role sees one tenant's.
   it("shows the acting user's memberships of the current organization only", async () => {
     const memberships = await withTenant(test.db, { organizationId: orgA, userId: userA }, async (tx) => rowsOf(await tx.execute(sql`select organization_id from members`)));
     expect(memberships).toEqual([{ organization_id: orgA }]);

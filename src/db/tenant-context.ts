@@ -108,7 +108,7 @@ export async function withPlatform<T>(
 export function contextStatements(role: string, context: TenantContext): string[] {
   if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new TenantryError('internal', `not a role name: ${role}`);
   const settings: [string, string | null | undefined][] = [
-    ['app.organization_id', canonicalOrganization(context.organizationId)],
+    ['app.organization_id', context.organizationId],
     ['app.user_id', context.userId],
     ['app.request_id', context.requestId],
     ['app.ip_address', context.ipAddress],
@@ -135,7 +135,7 @@ export function contextStatements(role: string, context: TenantContext): string[
  */
 export function contextSetter(role: string, context: TenantContext): PipelineStatement {
   if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new TenantryError('internal', `not a role name: ${role}`);
-  const values = [role, canonicalOrganization(context.organizationId), context.userId, context.requestId, context.ipAddress, context.userAgent].map((value) => {
+  const values = [role, context.organizationId, context.userId, context.requestId, context.ipAddress, context.userAgent].map((value) => {
     if (value?.includes('\0')) throw new TenantryError('bad_request', 'a context value contains a NUL character');
     return value ?? '';
   });
@@ -154,14 +154,6 @@ const CONTEXT_SETTER = [
   "set_config('app.read_only_project_ids', $7, true)",
   "set_config('app.no_comment_project_ids', $7, true)",
 ].join(', ');
-
-/**
- * The policies compare the organization as text (migration 0045), with `organization_id::text`,
- * which PostgreSQL prints in lowercase; an id given in capitals would otherwise match nothing.
- */
-function canonicalOrganization(organizationId: string): string {
-  return organizationId.toLowerCase();
-}
 
 /**
  * Without an acting user (jobs, webhooks, integrations, the CLI) no project is hidden or

@@ -1,4 +1,4 @@
--- Reverses 0046_members_seen_in_their_organization_only: a user sees their own memberships in
+-- Reverses 0044_members_seen_in_their_organization_only: a user sees their own memberships in
 -- every organization again.
 set local lock_timeout = '5s';
 set local statement_timeout = '5min';
