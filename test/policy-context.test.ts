@@ -35,10 +35,10 @@ describe('policies and the tenant context', () => {
   });
 
   // Comparing the organization as text (tried on 2026-12-05 for a cheaper executor start, and
-  // withdrawn before it shipped): a text comparison is a second, independent filter to the planner, which then
-  // estimated a project's 17,641 tasks at 13 and sorted all of them for a page (86 ms against
+  // withdrawn before it shipped): a text comparison is a second, independent filter to the
+  // planner, which then estimated a project's 17,641 tasks at 13 and sorted all of them for a page (86 ms against
   // under 1). As a uuid equality the policy's test folds into the query's own.
-  it("estimates a tenant's rows under RLS as the superuser does", async () => {
+  it("estimates a tenant's rows under RLS as a role past RLS does", async () => {
     const [{ org, other, user, project } = { org: '', other: '', user: '', project: '' }] = await test.db.query<{ org: string; other: string; user: string; project: string }>(
       `select gen_random_uuid()::text as org, gen_random_uuid()::text as other, gen_random_uuid()::text as "user", gen_random_uuid()::text as project`,
     );
