@@ -1,7 +1,9 @@
 import { Column, SQL, fillPlaceholders, is, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { PgDialect, QueryBuilder } from 'drizzle-orm/pg-core';
+import type { Serialized } from '../http/router.js';
 import type { PipelineResult, PipelineStatement } from './pipeline.js';
+import { timestamptzToIso } from './timestamp-text.js';
 
 /**
  * The query builder without a database, for statements built once when a module loads (with
@@ -12,6 +14,8 @@ export const build = new QueryBuilder();
 type Decoder = { mapFromDriverValue(value: unknown): unknown };
 /** A selected value: where it goes in the row object, and how its text becomes a value. */
 type Leaf = { path: [string] | [string, string]; decode: Decoder };
+/** A leaf and the row's column it reads. */
+type PlacedLeaf = Leaf & { at: number };
 
 const asIs: Decoder = { mapFromDriverValue: (value) => value };
 
@@ -24,7 +28,15 @@ type Buildable<TRow> = {
 export type SelectStatement<TValues extends Record<string, unknown>, TRow> = {
   readonly text: string;
   bind(values: TValues): PipelineStatement;
-  rows(result: PipelineResult | undefined): TRow[];
+  readonly rows: (result: PipelineResult | undefined) => TRow[];
+  /**
+   * Rows as the API sends them, `serialize(row)` for each, built in the same one pass: a
+   * timestamp goes from the database's text to ISO text with no Date in between. The key
+   * `leaveOut` (a list's sort value, say) is not put in the objects; `valueAt` still reads it.
+   */
+  readonly sentRows: (result: PipelineResult | undefined, leaveOut?: keyof TRow & string) => Serialized<TRow>[];
+  /** One selected value of one row, decoded as `rows` would. */
+  readonly valueAt: (result: PipelineResult | undefined, row: number, key: keyof TRow & string) => unknown;
 };
 
 /**
@@ -36,11 +48,31 @@ export type SelectStatement<TValues extends Record<string, unknown>, TRow> = {
  */
 export function selectStatement<TValues extends Record<string, unknown>, TRow = unknown>(query: Buildable<TRow>): SelectStatement<TValues, TRow> {
   const { sql: text, params } = query.toSQL();
-  const read = rowReader(leavesOf(query._.selectedFields as Record<string, unknown>));
+  const leaves: PlacedLeaf[] = leavesOf(query._.selectedFields as Record<string, unknown>).map((leaf, at) => ({ ...leaf, at }));
+  const read = rowReader(leaves);
+  const sentReaders = new Map<string, (row: unknown[]) => Record<string, unknown>>();
+  const sentReader = (leaveOut = '') => {
+    let reader = sentReaders.get(leaveOut);
+    if (!reader) {
+      reader = rowReader(leaves.filter((leaf) => leaf.path.length > 1 || leaf.path[0] !== leaveOut).map(asSent));
+      sentReaders.set(leaveOut, reader);
+    }
+    return reader;
+  };
   return {
     text,
     bind: (values) => ({ text, values: fillPlaceholders(params, values) }),
     rows: (result) => (result?.rows ?? []).map((row) => read(row) as TRow),
+    sentRows: (result, leaveOut) => {
+      const reader = sentReader(leaveOut);
+      return (result?.rows ?? []).map((row) => reader(row) as Serialized<TRow>);
+    },
+    valueAt: (result, row, key) => {
+      const index = leaves.findIndex((leaf) => leaf.path.length === 1 && leaf.path[0] === key);
+      const leaf = leaves[index];
+      const raw = result?.rows[row]?.[index];
+      return raw === null || raw === undefined || !leaf ? null : leaf.decode.mapFromDriverValue(raw);
+    },
   };
 }
 
@@ -79,6 +111,22 @@ function jsonValue(field: unknown): SQL {
   return sql`${field}`;
 }
 
+/** A leaf decoded for the wire: timestamptz text straight to ISO text, any other Date as JSON.stringify writes it. */
+function asSent(leaf: PlacedLeaf): PlacedLeaf {
+  const { decode } = leaf;
+  if (isIdentity(decode)) return leaf;
+  if (is(decode, Column) && decode.getSQLType().endsWith('with time zone')) return { ...leaf, decode: { mapFromDriverValue: (value) => timestamptzToIso(value as string) } };
+  return {
+    ...leaf,
+    decode: {
+      mapFromDriverValue: (value) => {
+        const decoded = decode.mapFromDriverValue(value);
+        return decoded instanceof Date ? decoded.toISOString() : decoded;
+      },
+    },
+  };
+}
+
 function leavesOf(fields: Record<string, unknown>): Leaf[] {
   const leaves: Leaf[] = [];
   for (const [name, field] of Object.entries(fields)) {
@@ -96,6 +144,11 @@ function leavesOf(fields: Record<string, unknown>): Leaf[] {
   return leaves;
 }
 
+/** A decoder that hands the driver's value on unchanged, which the readers skip calling. */
+function isIdentity(decode: Decoder): boolean {
+  return decode.mapFromDriverValue === Column.prototype.mapFromDriverValue || decode === asIs;
+}
+
 function decoderOf(field: unknown): Decoder | undefined {
   if (is(field, Column)) return field;
   if (is(field, SQL)) return (Reflect.get(field, 'decoder') as Decoder | undefined) ?? asIs;
@@ -108,14 +161,14 @@ function decoderOf(field: unknown): Decoder | undefined {
  * group's slot, so a row costs one pass with no lookups (a list of 50 tasks decodes 1,400
  * values per request).
  */
-function rowReader(leaves: Leaf[]): (row: unknown[]) => Record<string, unknown> {
+function rowReader(leaves: PlacedLeaf[]): (row: unknown[]) => Record<string, unknown> {
   const groupNames: string[] = [];
-  const plan = leaves.map(({ path, decode }) => {
-    const identity = decode.mapFromDriverValue === Column.prototype.mapFromDriverValue || decode === asIs;
-    if (path.length === 1) return { key: path[0], group: -1, decode, identity };
+  const plan = leaves.map(({ path, decode, at }) => {
+    const identity = isIdentity(decode);
+    if (path.length === 1) return { key: path[0], group: -1, decode, identity, at };
     let group = groupNames.indexOf(path[0]);
     if (group < 0) group = groupNames.push(path[0]) - 1;
-    return { key: path[1], group, decode, identity };
+    return { key: path[1], group, decode, identity, at };
   });
   return (row) => {
     const object: Record<string, unknown> = {};
@@ -123,7 +176,7 @@ function rowReader(leaves: Leaf[]): (row: unknown[]) => Record<string, unknown> 
     const filled: boolean[] = [];
     for (let index = 0; index < plan.length; index++) {
       const leaf = plan[index] as (typeof plan)[number];
-      const raw = row[index];
+      const raw = row[leaf.at];
       const value = raw === null || raw === undefined ? null : leaf.identity ? raw : leaf.decode.mapFromDriverValue(raw);
       if (leaf.group < 0) {
         object[leaf.key] = value;

@@ -8,7 +8,7 @@ import { serialize } from '../../http/router.js';
 import * as repository from './repository.js';
 import { orderOf } from './sort.js';
 
-type Page = { items: { id: string; ref: string }[]; nextCursor: string | null };
+type Page = { items: { id: string; ref: string; completedAt?: string | null }[]; nextCursor: string | null };
 
 /**
  * The hot reads (one task, a project's list) check membership and read in one database round
@@ -77,6 +77,25 @@ describe('tasks: one database round trip per read', () => {
     const filtered = await roundTrips(`${orgPath()}/projects/${projectId}/tasks?type=bug&sort=-created`);
     expect((filtered.body as Page).items.map((task) => task.ref)).toEqual(['HOT-3']);
     if (engine === 'postgres') expect([first.count, next.count, filtered.count]).toEqual([1, 1, 1]);
+  });
+
+  it('sends each task of a list and the task alone as the builder reads them, a finished task and text JSON must escape included', async () => {
+    const { member } = h.tenantA.actors;
+    const [, second] = taskIds;
+    // A finished task (completedAt set) whose text JSON must escape.
+    const tricky = 'quote " backslash \\ tab \t newline \n bell \u0007 é 日本 🚀 </script>';
+    const patched = await h.request(member, 'PATCH', `${orgPath()}/tasks/${second}`, { status: 'done', description: tricky, acceptanceCriteria: '' });
+    expect(patched.status).toBe(200);
+    const page = (await (await h.request(member, 'GET', `${orgPath()}/projects/${projectId}/tasks`)).json()) as Page;
+    const expected = await withTenant(h.test.db, { organizationId: h.tenantA.organizationId }, (tx) =>
+      Promise.all(taskIds.map((id) => repository.findTask(tx, h.tenantA.organizationId, { id }))),
+    );
+    expect(page.items).toEqual(expected.map((task) => JSON.parse(JSON.stringify(serialize(task ?? {}))) as unknown));
+    expect(page.items[1]).toMatchObject({ description: tricky, acceptanceCriteria: '' });
+    expect(page.items[1]?.completedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const single: unknown = await (await h.request(member, 'GET', `${orgPath()}/tasks/${second}`)).json();
+    expect(single).toEqual(page.items[1]);
+    await h.request(member, 'PATCH', `${orgPath()}/tasks/${second}`, { status: 'todo' });
   });
 
   it('answers 404 to a non-member and for a missing project or task, as the tenant middleware does', async () => {

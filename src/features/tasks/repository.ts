@@ -6,6 +6,7 @@ import { PLAN_EACH_CALL } from '../../db/prepared-statements.js';
 import type { PipelineResult, PipelineStatement } from '../../db/pipeline.js';
 import { type SelectStatement, build, buildWrite, jsonObjectOf, plainStatement, selectStatement } from '../../db/statement.js';
 import type { Tx } from '../../db/tenant-context.js';
+import type { Serialized } from '../../http/router.js';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas.js';
 import { type TaskCursor, type TaskOrder, afterCursor, orderBy } from './sort.js';
 
@@ -243,16 +244,24 @@ const projectById = selectStatement<{ organizationId: string; id: string }, { id
     .where(and(eq(projects.organizationId, organization), eq(projects.id, sql.placeholder('id')), isNull(projects.deletedAt))),
 );
 
-/** `findTask` as a pipeline statement, and its answer from the statement's result. */
+/** A task as the API sends it (taskJson's keys and values), read straight from a statement's row. */
+export type SentTask = Serialized<TaskView>;
+
+/** `findTask` as a pipeline statement, and its answer from the statement's result, as the API sends it. */
 export function findTaskStatement(organizationId: string, lookup: TaskLookup) {
   const statement = 'id' in lookup ? taskById.bind({ organizationId, id: lookup.id }) : taskByRef.bind({ organizationId, key: lookup.key.toUpperCase(), number: lookup.number });
   return { statement, read: readFoundTask };
 }
 
 /** `findTaskStatement`'s reader: one function for every call, not a closure made per request. */
-function readFoundTask(result: PipelineResult | undefined): TaskView | undefined {
-  const [row] = taskById.rows(result);
-  return row && toView(row);
+function readFoundTask(result: PipelineResult | undefined): SentTask | undefined {
+  const [row] = taskById.sentRows(result, 'sortValue');
+  return row && withRef(row);
+}
+
+/** The reference (ACME-7) added in place, last, where taskJson puts it. */
+function withRef(row: Omit<SentTask, 'ref'>): SentTask {
+  return Object.assign(row, { ref: `${row.projectKey}-${row.number}` });
 }
 
 /** `findProject` as a pipeline statement. */
@@ -276,9 +285,12 @@ export function listTasksStatement(organizationId: string, options: TaskListOpti
     );
     listStatements.set(shape, statement);
   }
-  // Rows are fresh objects: the reference is added in place, the sort value stays for the cursor (taskJson leaves it out).
-  const read = (result: PipelineResult | undefined): (TaskView & { sortValue: string | null })[] =>
-    (statement?.rows(result) ?? []).map((row) => Object.assign(row, { ref: `${row.projectKey}-${row.number}` }));
+  const { sentRows, valueAt } = statement;
+  // The tasks as the API sends them; the sort value stays out of them, read only for the cursor.
+  const read = (result: PipelineResult | undefined) => ({
+    tasks: sentRows(result, 'sortValue').map(withRef),
+    sortValueAt: (index: number) => valueAt(result, index, 'sortValue') as string | null,
+  });
   return { statement: statement.bind(values), read };
 }
 

@@ -89,10 +89,12 @@ const remove = createRoute({
 export function taskRoutes({ db }: RouterDeps) {
   const call = (c: Parameters<typeof callerOf>[1]) => callerOf(db, c);
   const claimed = async (c: Context<AppEnv>): Promise<ClaimedCall> => ({ db, claim: await claimTenant(db, c), requestId: c.get('requestId') });
-  const page = ({ items, nextCursor }: Awaited<ReturnType<typeof service.listTasks>>) => ({ items: items.map(taskJson), nextCursor });
   return newRouter()
-    .openapi(list, async (c) => c.json(page(await service.listTasks(await claimed(c), c.req.valid('param').projectId, c.req.valid('query'))), 200))
-    .openapi(listInOrganization, async (c) => c.json(page(await service.listOrganizationTasks(call(c), c.req.valid('query'))), 200))
+    .openapi(list, async (c) => c.json(await service.listTasks(await claimed(c), c.req.valid('param').projectId, c.req.valid('query')), 200))
+    .openapi(listInOrganization, async (c) => {
+      const { items, nextCursor } = await service.listOrganizationTasks(call(c), c.req.valid('query'));
+      return c.json({ items: items.map(taskJson), nextCursor }, 200);
+    })
     .openapi(create, async (c) =>
       c.json(serialize(await service.createClaimedTask(await claimed(c), c.req.valid('param').projectId, c.req.valid('json'))), 201))
     .openapi(bulkCreate, async (c) => {
@@ -100,7 +102,7 @@ export function taskRoutes({ db }: RouterDeps) {
       return c.json({ items: created.map(serialize) }, 201);
     })
     .openapi(bulkUpdate, async (c) => c.json({ items: (await service.bulkUpdateTasks(call(c), c.req.valid('json'))).map(serialize) }, 200))
-    .openapi(get, async (c) => c.json(taskJson(await service.getTask(await claimed(c), c.req.valid('param').id)), 200))
+    .openapi(get, async (c) => c.json(await service.getTask(await claimed(c), c.req.valid('param').id), 200))
     .openapi(update, async (c) =>
       c.json(serialize(await service.updateClaimedTask(await claimed(c), c.req.valid('param').id, c.req.valid('json'))), 200))
     .openapi(move, async (c) =>

@@ -42,11 +42,11 @@ function listOptions(userId: string, filter: Omit<TaskListFilter, 'q'>, oneProje
   };
 }
 
-/** Items may carry their sort value: the route sends them through taskJson, which leaves it out. */
-function toTaskPage(rows: (repository.TaskView & { sortValue: string | null })[], sort: TaskSort, limit: number) {
-  const items: repository.TaskView[] = rows.slice(0, limit);
+/** The first `limit` of `limit + 1` rows, and the cursor after the last of them when more follow. */
+function toTaskPage<TItem extends { id: string }>(rows: TItem[], sortValueAt: (index: number) => string | null, sort: TaskSort, limit: number) {
+  const items = rows.slice(0, limit);
   const last = rows[limit - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeTaskCursor(sort, { value: last.sortValue, id: last.id }) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeTaskCursor(sort, { value: sortValueAt(limit - 1), id: last.id }) : null };
 }
 
 /**
@@ -64,9 +64,9 @@ export async function listTasks(call: ClaimedCall, projectId: string, filter: Ta
   // "no such project" (404) from "no matching tasks".
   const project = repository.findProjectStatement(organizationId, projectId);
   const [rows, projectRow] = await inTenantOnce(call, 'read', [page.statement, project.statement]);
-  const items = page.read(rows);
-  if (items.length === 0) found(project.read(projectRow), 'project');
-  return toTaskPage(items, filter.sort, filter.limit);
+  const { tasks, sortValueAt } = page.read(rows);
+  if (tasks.length === 0) found(project.read(projectRow), 'project');
+  return toTaskPage(tasks, sortValueAt, filter.sort, filter.limit);
 }
 
 /** Every task of the organization the caller may see (members read them all), across projects. */
@@ -78,10 +78,10 @@ export async function listOrganizationTasks(call: ServiceCall, filter: OrgTaskLi
     ref: filter.ref === undefined ? undefined : referenceOf(filter.ref),
   };
   const rows = await inTenant(call, (tx) => repository.listTasks(tx, call.scope.organizationId, options));
-  return toTaskPage(rows, filter.sort, filter.limit);
+  return toTaskPage(rows, (index) => rows[index]?.sortValue ?? null, filter.sort, filter.limit);
 }
 
-/** One task, with the caller's membership checked in the same single round trip. */
+/** One task as the API sends it, with the caller's membership checked in the same single round trip. */
 export async function getTask(call: ClaimedCall, idOrRef: string) {
   const task = repository.findTaskStatement(call.claim.organizationId, taskLookup(idOrRef));
   const [result] = await inTenantOnce(call, 'read', [task.statement]);
