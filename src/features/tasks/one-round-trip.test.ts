@@ -143,6 +143,30 @@ describe('tasks: one database round trip per read', () => {
     }
   });
 
+  // Under RLS each people join's inner side carries a one-time filter, which a nested loop
+  // evaluates again for every task of the page. Joined on the task's organization column, the
+  // tasks policy's comparison came along with the members policy's: two per join, not one.
+  it("compares the tenant context once per people join of a page, not twice", async () => {
+    const options = { projectIds: [projectId], order: orderOf('position', true), after: null, limit: 50 };
+    const { statement } = repository.listTasksStatement(h.tenantA.organizationId, options);
+    const plan = await h.test.db.session(async (session) => {
+      await session.query('begin');
+      try {
+        await session.query(`select set_config('role', 'tenantry_app', true), set_config('app.organization_id', $1, true), set_config('app.hidden_project_ids', '{}', true)`, [
+          h.tenantA.organizationId,
+        ]);
+        const rows = await session.query<{ 'QUERY PLAN': string }>(`explain (costs off) ${statement.text}`, statement.values);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      } finally {
+        await session.query('rollback');
+      }
+    });
+    const contextReads = plan.match(/current_setting\('app\.organization_id'/g) ?? [];
+    expect(plan).toContain('members assignee');
+    expect(contextReads.length).toBeGreaterThan(0);
+    expect(contextReads.length).toBeLessThanOrEqual(3);
+  });
+
   it('names a single project by equality, so the list walks the position index in order instead of sorting the project', () => {
     const options = { projectIds: [projectId], order: orderOf('position', true), after: null, limit: 50 };
     const { statement } = repository.listTasksStatement(h.tenantA.organizationId, options);
