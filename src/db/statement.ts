@@ -50,6 +50,7 @@ export function selectStatement<TValues extends Record<string, unknown>, TRow = 
   const { sql: text, params } = query.toSQL();
   const leaves: PlacedLeaf[] = leavesOf(query._.selectedFields as Record<string, unknown>).map((leaf, at) => ({ ...leaf, at }));
   const read = rowReader(leaves);
+  const topLevel = new Map(leaves.flatMap((leaf) => (leaf.path.length === 1 ? [[leaf.path[0], leaf] as const] : [])));
   const sentReaders = new Map<string, (row: unknown[]) => Record<string, unknown>>();
   const sentReader = (leaveOut = '') => {
     let reader = sentReaders.get(leaveOut);
@@ -68,9 +69,8 @@ export function selectStatement<TValues extends Record<string, unknown>, TRow = 
       return (result?.rows ?? []).map((row) => reader(row) as Serialized<TRow>);
     },
     valueAt: (result, row, key) => {
-      const index = leaves.findIndex((leaf) => leaf.path.length === 1 && leaf.path[0] === key);
-      const leaf = leaves[index];
-      const raw = result?.rows[row]?.[index];
+      const leaf = topLevel.get(key);
+      const raw = leaf && result?.rows[row]?.[leaf.at];
       return raw === null || raw === undefined || !leaf ? null : leaf.decode.mapFromDriverValue(raw);
     },
   };

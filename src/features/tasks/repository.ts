@@ -59,8 +59,11 @@ const visible = {
 type Row = Awaited<ReturnType<typeof selectTasks>>[number];
 export type TaskView = Omit<Row, 'sortValue'> & { ref: string };
 
+/** A task's reference, ACME-7, from its project's key and its number. */
+const referenceText = (task: { projectKey: string; number: number }): string => `${task.projectKey}-${task.number}`;
+
 function toView({ sortValue: _sortValue, ...row }: Row): TaskView {
-  return { ...row, ref: `${row.projectKey}-${row.number}` };
+  return { ...row, ref: referenceText(row) };
 }
 
 /** Live (not soft-deleted) tasks of one organization; RLS checks the tenant again underneath. */
@@ -268,7 +271,7 @@ function readFoundTask(result: PipelineResult | undefined): SentTask | undefined
 
 /** The reference (ACME-7) added in place, last, where taskJson puts it. */
 function withRef(row: Omit<SentTask, 'ref'>): SentTask {
-  return Object.assign(row, { ref: `${row.projectKey}-${row.number}` });
+  return Object.assign(row, { ref: referenceText(row) });
 }
 
 /** `findProject` as a pipeline statement. */
