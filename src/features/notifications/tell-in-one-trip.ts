@@ -82,9 +82,25 @@ export function sprintPeople(organizationId: TellValue, projectId: TellValue, sp
 }
 
 /**
+ * Whether `userId` may read the project: it is not private, or they are on it, or they run the
+ * organization (`app.refresh_project_access`' rule, for someone other than the acting user).
+ * Answers a row when they may.
+ */
+function mayReadProject(organizationId: SQL, projectId: SQL, userId: SQL): SQL {
+  return sql`select from projects pr
+              where pr.organization_id = ${organizationId} and pr.id = ${projectId}
+                and (pr.visibility <> 'private'
+                     or exists (select from project_members pm
+                                 where pm.organization_id = ${organizationId} and pm.project_id = pr.id and pm.user_id = ${userId})
+                     or exists (select from members m
+                                 where m.organization_id = ${organizationId} and m.user_id = ${userId} and m.role in ('owner', 'admin')))`;
+}
+
+/**
  * One statement that tells `recipients` (a query answering `user_id`) of `subject`:
  *
- * - a notification per recipient, skipping the actor and whoever turned this type off;
+ * - a notification per recipient, skipping the actor, whoever turned this type off and, when
+ *   there is a project, whoever may not read it (a private project they are not on);
  *   `email_pending` for those who chose email;
  * - a `notifications.digest` job, DIGEST_DELAY_MS ahead, for each of them with no older
  *   notification waiting for email (the statement's snapshot holds only older rows: that one
@@ -111,6 +127,7 @@ export function tellSql(subject: TellSubject, recipients: SQL, eventId: TellValu
           on p.organization_id = ${organizationId} and p.user_id = r.user_id and p.type = ${subject.type}
        where r.user_id is distinct from ${actorId}
          and coalesce(p.channel, 'in_app') <> 'off'
+         and (${projectId} is null or exists (${mayReadProject(organizationId, projectId, sql`r.user_id`)}))
       returning user_id, email_pending
     ),
     digests as (

@@ -157,6 +157,41 @@ describe('private projects and project roles', () => {
     expect(row).toEqual({ title: 'Ship it', comments: 1 });
   });
 
+  it('tells nobody of a private project they are not on: not when mentioned, assigned or watching', async () => {
+    const { owner, admin, member, viewer } = h.tenantA.actors;
+    const handle = (actor: Actor) => `@${actor.email.split('@')[0]}`;
+    const project = await createProject(admin, { visibility: 'private' });
+    await addToProject(project.id, member.userId, 'contributor');
+    const post = async (path: string, body: unknown) => {
+      const response = await h.request(admin, 'POST', `${org()}${path}`, body);
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      return (await response.json()) as { id: string };
+    };
+    const toldOf = async (taskId: string) =>
+      (await h.test.db.query<{ who: string }>('select user_id::text as who from notifications where task_id = $1 order by 1', [taskId])).map((row) => row.who);
+    const mentions = `${handle(owner)} ${handle(member)} ${handle(viewer)}`;
+
+    // The one-trip create, and the ordinary one (a text beyond ASCII): the project member and
+    // the owner are told, the viewer (on the organization, not the project) is not.
+    const created = await post(`/projects/${project.id}/tasks`, { title: 'Plan', description: `Ask ${mentions}` });
+    const unsure = await post(`/projects/${project.id}/tasks`, { title: 'Plän', description: `Fråga ${mentions}` });
+    const told = [owner.userId, member.userId].sort();
+    expect(await toldOf(created.id)).toEqual(told);
+    expect(await toldOf(unsure.id)).toEqual(told);
+
+    // A comment and an edit that mention them.
+    const task = await post(`/projects/${project.id}/tasks`, { title: 'Quiet' });
+    await post(`/tasks/${task.id}/comments`, { body: `Thoughts, ${mentions}?` });
+    expect((await h.request(admin, 'PATCH', `${org()}/tasks/${task.id}`, { description: `Now ${mentions}` })).status).toBe(200);
+    expect(await toldOf(task.id)).toEqual([...told, ...told].sort());
+
+    // A watcher taken off the project hears nothing more of it; one still on it does.
+    for (const watcher of [owner, member]) expect((await h.request(watcher, 'PUT', `${org()}/tasks/${task.id}/watch`, { watching: true })).status).toBe(200);
+    expect((await h.request(admin, 'DELETE', `${org()}/projects/${project.id}/members/${member.userId}`)).status).toBeLessThan(300);
+    await post(`/tasks/${task.id}/comments`, { body: 'Anyone?' });
+    expect(await toldOf(task.id)).toEqual([...told, ...told, owner.userId].sort());
+  });
+
   it('sends a member no live events about a private project they are not on', async () => {
     const { owner, admin, member } = h.tenantA.actors;
     const open = async (actor: Actor) => {
