@@ -4,7 +4,7 @@ import type { PipelineResult } from '../../db/pipeline.js';
 import { tasks } from '../../db/schema/index.js';
 import { plainStatement } from '../../db/statement.js';
 import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
-import { watchTasksStatement } from '../notifications/repository.js';
+import { watchPairsStatement } from '../notifications/repository.js';
 import { mentionedHandles } from '../notifications/service.js';
 import { membersByHandleSql, tellSql, watchersOf } from '../notifications/tell-in-one-trip.js';
 import { projectAccessSql } from '../shared/project-access.js';
@@ -93,7 +93,7 @@ function writes(organizationId: string, userId: string, comment: { id: string; b
     const taskId = named.id;
     return [
       repository.insertCommentStatement.bind({ ...comment, organizationId, taskId, authorId: userId }),
-      watchTasksStatement.bind({ organizationId, taskIds: [taskId], userId }),
+      watchPairsStatement.bind({ organizationId, taskIds: [taskId], userIds: [userId] }),
     ];
   }
   return [insertOnRef.bind({ ...comment, organizationId, ...named, authorId: userId }), watchOnRef.bind({ organizationId, ...named, userId })];

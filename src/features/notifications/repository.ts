@@ -7,14 +7,17 @@ import { rowsOf } from '../../db/rows.js';
 import { plainStatement } from '../../db/statement.js';
 import { membersByHandleSql } from './tell-in-one-trip.js';
 
-/** Watching that comes with taking part: never overrides an "unwatch" made by hand. */
-/** `watchAutomatically` for one user and the tasks `taskIds` (a uuid array), as a statement for a one-trip write (its values are placeholders). */
-export const watchTasksStatement = plainStatement<{ organizationId: string; taskIds: string[]; userId: string }>(
+/**
+ * `watchAutomatically` as a statement for a one-trip write (its values are placeholders): the
+ * pairs `taskIds[i]` and `userIds[i]` watch; an unwatch made by hand holds.
+ */
+export const watchPairsStatement = plainStatement<{ organizationId: string; taskIds: string[]; userIds: string[] }>(
   sql`insert into ${taskWatchers} (organization_id, task_id, user_id)
-      select ${sql.placeholder('organizationId')}, task_id, ${sql.placeholder('userId')} from unnest(${sql.placeholder('taskIds')}::uuid[]) as task_id
+      select ${sql.placeholder('organizationId')}, w.task_id, w.user_id from unnest(${sql.placeholder('taskIds')}::uuid[], ${sql.placeholder('userIds')}::uuid[]) as w(task_id, user_id)
       on conflict (organization_id, task_id, user_id) do nothing`,
 );
 
+/** Watching that comes with taking part: never overrides an "unwatch" made by hand. */
 export async function watchAutomatically(tx: Tx, organizationId: string, pairs: { taskId: string; userId: string }[]): Promise<void> {
   if (pairs.length === 0) return;
   await tx

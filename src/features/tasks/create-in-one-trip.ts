@@ -7,7 +7,7 @@ import { insertAndNotifySql } from '../live-events/repository.js';
 import { membersAmong, membersByHandleSql, tellSql } from '../notifications/tell-in-one-trip.js';
 import { withEventIds } from '../live-events/service.js';
 import { mentionedHandles } from '../notifications/service.js';
-import { watchTasksStatement } from '../notifications/repository.js';
+import { watchPairsStatement } from '../notifications/repository.js';
 import { limitLockKey, takeLimitLock, withinLimit } from '../plans/limits.js';
 import { inGoodStanding } from '../plans/standing.js';
 import { projectAccessSql } from '../shared/project-access.js';
@@ -65,13 +65,6 @@ const assigneesCheck = plainStatement<{ organizationId: string; assigneeIds: str
              <> cardinality(${value('assigneeIds')}::uuid[])`,
 );
 
-/** The assignees watch their tasks (`watchAutomatically`): pairs of task and user, an unwatch made by hand holds. */
-const watchPairs = plainStatement<{ organizationId: string; taskIds: string[]; userIds: string[] }>(
-  sql`insert into task_watchers (organization_id, task_id, user_id)
-      select ${value('organizationId')}::uuid, w.task_id, w.user_id from unnest(${value('taskIds')}::uuid[], ${value('userIds')}::uuid[]) as w(task_id, user_id)
-      on conflict (organization_id, task_id, user_id) do nothing`,
-);
-
 type TellValues = { organizationId: string; userId: string; projectId: string; taskId: string; eventId: string };
 const about = (type: 'assigned' | 'mentioned') => ({ organizationId: value('organizationId'), type, actorId: value('userId'), projectId: value('projectId'), taskId: value('taskId') });
 
@@ -87,7 +80,7 @@ const tellMentioned = plainStatement<TellValues & { handles: string[] }>(tellSql
 function tellingStatements(organizationId: string, userId: string, projectId: string, rows: { id: string; assigneeId?: string | null; description?: string | null }[]) {
   const assigned = rows.filter((row) => row.assigneeId);
   const statements: PipelineStatement[] = assigned.length
-    ? [watchPairs.bind({ organizationId, taskIds: assigned.map((row) => row.id), userIds: assigned.map((row) => row.assigneeId ?? '') })]
+    ? [watchPairsStatement.bind({ organizationId, taskIds: assigned.map((row) => row.id), userIds: assigned.map((row) => row.assigneeId ?? '') })]
     : [];
   for (const row of rows) {
     const task = { organizationId, userId, projectId, taskId: row.id };
@@ -129,7 +122,7 @@ export function createTasksStatements(call: ClaimedCall, projectId: string, inpu
     ...checked,
     repository.insertTasksStatement(rows),
     read.statement,
-    watchTasksStatement.bind({ organizationId, taskIds, userId }),
+    watchPairsStatement.bind({ organizationId, taskIds, userIds: taskIds.map(() => userId) }),
     ...telling,
     liveEvent.bind({ organizationId, events: JSON.stringify(withEventIds(taskIds.map((id) => ({ kind: 'task.created', projectId, id })))) }),
   ];
