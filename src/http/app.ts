@@ -38,7 +38,7 @@ export type AppDeps = Omit<RouterDeps, 'baseUrl' | 'outbound'> & {
 };
 
 /** Assembles the whole HTTP surface; tests call `app.request(...)` on it without a server. */
-export function createApp({ db, auth, logger, masterKey, dataDir, liveEvents, billing = NO_BILLING, outbound = { allowPrivate: false }, ai, maxBodyBytes = 1_048_576, sessionCacheMs, trustedProxies = new BlockList(), sessionEvents }: AppDeps) {
+export function createApp({ db, auth, logger, masterKey, dataDir, liveEvents, liveMembershipTtlMs, billing = NO_BILLING, outbound = { allowPrivate: false }, ai, maxBodyBytes = 1_048_576, sessionCacheMs, trustedProxies = new BlockList(), sessionEvents }: AppDeps) {
   const app = newRouter();
   const sessions = createSessionCache(auth, { ttlMs: sessionCacheMs, events: sessionEvents });
   for (const { path, handler } of edgeMiddleware({ logger, trustedProxies, maxBodyBytes, sessions })) app.use(path, handler);
@@ -68,7 +68,7 @@ export function createApp({ db, auth, logger, masterKey, dataDir, liveEvents, bi
   app.use('/api/v1/orgs/:orgId/*', scopeUnlessChecked);
   app.use('/api/v1/orgs/:orgId', scope);
   const baseUrl = publicOrigin(auth);
-  for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir, liveEvents, billing, baseUrl, outbound, ...(ai ? { ai } : {}) })) app.route('/api/v1', routes);
+  for (const routes of tenantFeatureRoutes({ db, masterKey, dataDir, liveEvents, liveMembershipTtlMs, billing, baseUrl, outbound, ...(ai ? { ai } : {}) })) app.route('/api/v1', routes);
   for (const key of routesCheckingMembership(app)) checkingMembership.add(key);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

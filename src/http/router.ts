@@ -15,6 +15,8 @@ export type RouterDeps = {
   dataDir: string;
   /** The process's live event fan-out (one LISTEN connection); made on first use when omitted. */
   liveEvents?: LiveHub;
+  /** How long an event stream trusts its member's membership and role before asking again (5 s when absent). */
+  liveMembershipTtlMs?: number;
   /** How plans are paid for (BILLING_MODE); `none` when absent. */
   billing?: BillingConfig;
   /** The public origin (BASE_URL), for links in mail. */

@@ -40,7 +40,7 @@ export type ApiHarness = {
  * role, for in-process `app.request` tests. Plans and features are seeded; nothing else is.
  */
 export async function createApiHarness(
-  options: { signInPerMinute?: number; sessionCacheMs?: number; billing?: BillingConfig; outbound?: { allowPrivate: boolean }; ai?: AiCallSettings } = {},
+  options: { signInPerMinute?: number; sessionCacheMs?: number; billing?: BillingConfig; outbound?: { allowPrivate: boolean }; ai?: AiCallSettings; liveMembershipTtlMs?: number } = {},
 ): Promise<ApiHarness> {
   const test = await createTestDatabase();
   await migrate(test.db);
@@ -57,6 +57,7 @@ export async function createApiHarness(
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
   const liveEvents = createLiveHub(test.db);
   const app = createApp({ db: test.db, auth, logger, masterKey, dataDir, sessionCacheMs: options.sessionCacheMs, liveEvents,
+    ...(options.liveMembershipTtlMs === undefined ? {} : { liveMembershipTtlMs: options.liveMembershipTtlMs }),
     ...(options.billing ? { billing: options.billing } : {}),
     ...(options.outbound ? { outbound: options.outbound } : {}),
     ...(options.ai ? { ai: options.ai } : {}),

@@ -24,7 +24,8 @@ describe('live events (GET /orgs/{orgId}/events)', () => {
   const ofKind = (kind: string, id?: string) => (m: SseMessage) => m.event === kind && (id === undefined || m.data?.includes(id) === true);
 
   beforeAll(async () => {
-    h = await createApiHarness();
+    // Every event asks again whether its member still is one, so the test need not wait out the 5 s.
+    h = await createApiHarness({ liveMembershipTtlMs: 0 });
     const created = await h.request(h.tenantA.actors.owner, 'POST', `${org()}/projects`, { name: 'Live', key: 'LIVE' });
     projectId = ((await created.json()) as { id: string }).id;
   });
@@ -85,6 +86,26 @@ describe('live events (GET /orgs/{orgId}/events)', () => {
   it('answers 404 for an organization the caller is not in', async () => {
     const response = await h.request(h.tenantB.actors.owner, 'GET', `${org()}/events`);
     expect(response.status).toBe(404);
+  });
+
+  it('ends the stream of a member removed or given another role, at their next event', async () => {
+    const { owner, member, viewer } = h.tenantA.actors;
+    const newTask = async (title: string) => ((await (await h.request(owner, 'POST', `${org()}/projects/${projectId}/tasks`, { title })).json()) as { id: string }).id;
+    const [removed, promoted] = [await open(viewer, h.tenantA.organizationId), await open(member, h.tenantA.organizationId)];
+    const before = await newTask('Seen by both');
+    await removed.next(ofKind('task.created', before));
+    await promoted.next(ofKind('task.created', before));
+
+    expect((await h.request(owner, 'DELETE', `${org()}/members/${viewer.userId}`)).status).toBeLessThan(300);
+    expect((await h.request(owner, 'PATCH', `${org()}/members/${member.userId}`, { role: 'admin' })).status).toBe(200);
+    const after = await newTask('Seen by neither stream');
+    await expect(removed.next(ofKind('task.created', after), 3_000)).rejects.toThrow(/the stream ended/);
+    // The promoted member reconnects and is served with the new role.
+    await expect(promoted.next(ofKind('task.created', after), 3_000)).rejects.toThrow(/the stream ended/);
+    expect((await h.request(viewer, 'GET', `${org()}/events`)).status).toBe(404);
+    const again = await open(member, h.tenantA.organizationId);
+    const third = await newTask('Seen again');
+    await again.next(ofKind('task.created', third));
   });
 });
 

@@ -5,7 +5,7 @@ import { type RouterDeps, newRouter } from '../../http/router.js';
 import { isUuid } from '../../uuid.js';
 import { callerOf } from '../shared/service-call.js';
 import { type LiveHub, RecentIds, createLiveHub } from './hub.js';
-import { type LiveEventRow, missedEvents, projectVisibility } from './service.js';
+import { type LiveEventRow, membershipHolds, missedEvents, projectVisibility } from './service.js';
 
 const KEEPALIVE_MS = 25_000;
 
@@ -32,7 +32,7 @@ function toMessage(event: LiveEventRow) {
   return { event: kind, id: event.eventId, data: JSON.stringify({ kind, organizationId, projectId, id }) };
 }
 
-export function liveEventRoutes({ db, liveEvents }: RouterDeps & { liveEvents?: LiveHub }) {
+export function liveEventRoutes({ db, liveEvents, liveMembershipTtlMs }: RouterDeps & { liveEvents?: LiveHub }) {
   const hub = liveEvents ?? createLiveHub(db);
   return newRouter().openapi(stream, (c) => {
     const call = callerOf(db, c);
@@ -45,16 +45,18 @@ export function liveEventRoutes({ db, liveEvents }: RouterDeps & { liveEvents?: 
       };
       const seen = new RecentIds();
       const visible = projectVisibility(call);
-      // In the write queue, so events keep their order while a project's visibility is asked.
-      const send = (event: LiveEventRow) => {
-        writing = writing.then(async () => {
-          if (seen.admit(event.eventId) && (await visible(event.projectId))) await sse.writeSSE(toMessage(event));
-        });
-      };
+      const stillMember = membershipHolds(call, liveMembershipTtlMs);
       let ended: () => void = () => undefined;
       const done = new Promise<void>((resolve) => {
         ended = resolve;
       });
+      // In the write queue, so events keep their order while membership and a project's visibility are asked.
+      const send = (event: LiveEventRow) => {
+        writing = writing.then(async () => {
+          if (!(await stillMember())) return ended();
+          if (seen.admit(event.eventId) && (await visible(event.projectId))) await sse.writeSSE(toMessage(event));
+        });
+      };
       // Live events are held back until the replay is out, so the client sees them in order.
       let held: LiveEventRow[] | null = [];
       const unsubscribe = await hub.subscribe(call.scope.organizationId, {

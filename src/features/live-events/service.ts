@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { memberRole } from '../../auth/membership.js';
 import type { Tx } from '../../db/tenant-context.js';
 import { TenantryError } from '../../errors.js';
 import { requireProjectAccess, seesEveryProject } from '../shared/project-access.js';
@@ -77,5 +78,27 @@ export function projectVisibility(call: ServiceCall): (projectId: string | null)
     const visible = await ask(projectId).catch(() => false);
     known.set(projectId, { visible, at: Date.now() });
     return visible;
+  };
+}
+
+/** How long an event stream trusts that its member still is one, with the same role. */
+export const MEMBERSHIP_TTL_MS = 5_000;
+
+/**
+ * Whether the caller still belongs to the organization with the role the stream opened with,
+ * asked of the database at most once every `ttlMs` (the tenant middleware has just checked it
+ * when the stream opens). A removed member's stream ends at their next event instead of
+ * carrying the organization's ids on; after a role change the client reconnects and is served
+ * with the new role (an admin sees every project, a member only theirs). A failed check ends it too.
+ */
+export function membershipHolds(call: ServiceCall, ttlMs = MEMBERSHIP_TTL_MS): () => Promise<boolean> {
+  const { organizationId, userId, role } = call.scope;
+  let checkedAt = Date.now();
+  let holds = true;
+  return async () => {
+    if (!holds || Date.now() - checkedAt < ttlMs) return holds;
+    checkedAt = Date.now();
+    holds = (await memberRole(call.db, organizationId, userId).catch(() => null)) === role;
+    return holds;
   };
 }
