@@ -1,6 +1,7 @@
 import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { NotificationType } from '../../db/schema/index.js';
 import { insertAndNotifySql, oneLiveEventJson } from '../live-events/repository.js';
+import { projectAccessSql } from '../shared/project-access.js';
 import { DIGEST_DELAY_MS, DIGEST_JOB_KIND } from './digest.js';
 
 /*
@@ -82,18 +83,12 @@ export function sprintPeople(organizationId: TellValue, projectId: TellValue, sp
 }
 
 /**
- * Whether `userId` may read the project: it is not private, or they are on it, or they run the
- * organization (`app.refresh_project_access`' rule, for someone other than the acting user).
- * Answers a row when they may.
+ * Whether the recipient `r.user_id` may read the project: `requireProjectAccess`' rule, with
+ * their own organization role, for someone other than the acting user.
  */
-function mayReadProject(organizationId: SQL, projectId: SQL, userId: SQL): SQL {
-  return sql`select from projects pr
-              where pr.organization_id = ${organizationId} and pr.id = ${projectId}
-                and (pr.visibility <> 'private'
-                     or exists (select from project_members pm
-                                 where pm.organization_id = ${organizationId} and pm.project_id = pr.id and pm.user_id = ${userId})
-                     or exists (select from members m
-                                 where m.organization_id = ${organizationId} and m.user_id = ${userId} and m.role in ('owner', 'admin')))`;
+function recipientMayRead(organizationId: SQL, projectId: SQL): SQL {
+  const role = sql`(select m.role from members m where m.organization_id = ${organizationId} and m.user_id = r.user_id)`;
+  return projectAccessSql({ organizationId, projectId, userId: sql`r.user_id` }, role, 'read');
 }
 
 /**
@@ -127,7 +122,7 @@ export function tellSql(subject: TellSubject, recipients: SQL, eventId: TellValu
           on p.organization_id = ${organizationId} and p.user_id = r.user_id and p.type = ${subject.type}
        where r.user_id is distinct from ${actorId}
          and coalesce(p.channel, 'in_app') <> 'off'
-         and (${projectId} is null or exists (${mayReadProject(organizationId, projectId, sql`r.user_id`)}))
+         and (${projectId} is null or ${recipientMayRead(organizationId, projectId)})
       returning user_id, email_pending
     ),
     digests as (

@@ -54,12 +54,12 @@ const SEE_EVERY_PROJECT: Role[] = ROLE_ORDER.filter((role) => seesEveryProject({
 
 /**
  * `requireProjectAccess`'s rule as one SQL condition, for a check sent in the same round trip
- * as the write it guards (`projectId` may be a column of a row the check reads): true when the project is live and `role` (the caller's organization
+ * as the write it guards (`projectId` and `userId` may be columns of rows the check reads): true when the project is live and `role` (the caller's organization
  * role, as SQL) may `need` it. It only answers yes or no; the reason (404 or 403) is left to
  * `requireProjectAccess`, which the caller runs when the answer is no.
  */
 export function projectAccessSql(
-  ids: { organizationId: string | Placeholder; projectId: string | Placeholder | SQL; userId: string | Placeholder },
+  ids: { organizationId: string | Placeholder | SQL; projectId: string | Placeholder | SQL; userId: string | Placeholder | SQL },
   role: SQL,
   need: Exclude<ProjectNeed, 'manage'>,
 ): SQL {
