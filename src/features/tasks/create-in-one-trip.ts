@@ -76,12 +76,15 @@ const tellAssigned = plainStatement<TellValues & { assigneeId: string }>(
 /** The members a new task's description mentions (`handles`) are told (`mentioned`). */
 const tellMentioned = plainStatement<TellValues & { handles: string[] }>(tellSql(about('mentioned'), membersByHandleSql(value('organizationId'), value('handles')), value('eventId')));
 
+/** Who watches the new tasks (`watchAutomatically`): the creator every task, the assignee theirs, in one statement. */
+function watchingStatement(organizationId: string, userId: string, rows: { id: string; assigneeId?: string | null }[]) {
+  const pairs = rows.flatMap((row) => [{ taskId: row.id, userId }, ...(row.assigneeId ? [{ taskId: row.id, userId: row.assigneeId }] : [])]);
+  return watchPairsStatement.bind({ organizationId, taskIds: pairs.map((pair) => pair.taskId), userIds: pairs.map((pair) => pair.userId) });
+}
+
 /** The statements that tell of the new tasks, each task's in the ordinary path's order; none when no one is named. */
 function tellingStatements(organizationId: string, userId: string, projectId: string, rows: { id: string; assigneeId?: string | null; description?: string | null }[]) {
-  const assigned = rows.filter((row) => row.assigneeId);
-  const statements: PipelineStatement[] = assigned.length
-    ? [watchPairsStatement.bind({ organizationId, taskIds: assigned.map((row) => row.id), userIds: assigned.map((row) => row.assigneeId ?? '') })]
-    : [];
+  const statements: PipelineStatement[] = [];
   for (const row of rows) {
     const task = { organizationId, userId, projectId, taskId: row.id };
     if (row.assigneeId) statements.push(tellAssigned.bind({ ...task, assigneeId: row.assigneeId, eventId: uuidv7() }));
@@ -122,7 +125,7 @@ export function createTasksStatements(call: ClaimedCall, projectId: string, inpu
     ...checked,
     repository.insertTasksStatement(rows),
     read.statement,
-    watchPairsStatement.bind({ organizationId, taskIds, userIds: taskIds.map(() => userId) }),
+    watchingStatement(organizationId, userId, rows),
     ...telling,
     liveEvent.bind({ organizationId, events: JSON.stringify(withEventIds(taskIds.map((id) => ({ kind: 'task.created', projectId, id })))) }),
   ];
