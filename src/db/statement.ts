@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { PgDialect, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Serialized } from '../http/router.js';
 import type { PipelineResult, PipelineStatement } from './pipeline.js';
-import { timestamptzToIso } from './timestamp-text.js';
+import { sentValue, timestamptzToIso } from './timestamp-text.js';
 
 /**
  * The query builder without a database, for statements built once when a module loads (with
@@ -116,15 +116,7 @@ function asSent(leaf: PlacedLeaf): PlacedLeaf {
   const { decode } = leaf;
   if (isIdentity(decode)) return leaf;
   if (is(decode, Column) && decode.getSQLType().endsWith('with time zone')) return { ...leaf, decode: { mapFromDriverValue: (value) => timestamptzToIso(value as string) } };
-  return {
-    ...leaf,
-    decode: {
-      mapFromDriverValue: (value) => {
-        const decoded = decode.mapFromDriverValue(value);
-        return decoded instanceof Date ? decoded.toISOString() : decoded;
-      },
-    },
-  };
+  return { ...leaf, decode: { mapFromDriverValue: (value) => sentValue(decode.mapFromDriverValue(value)) } };
 }
 
 function leavesOf(fields: Record<string, unknown>): Leaf[] {

@@ -1,3 +1,6 @@
+/** One value as the API sends it (`serialize`, the statements' `sentRows`): a Date as its ISO text, anything else as it is. */
+export const sentValue = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
+
 /**
  * A `timestamptz` as the database prints it, as JavaScript's ISO text (what `new Date(text)
  * .toISOString()` gives), without making a Date. PostgreSQL prints UTC times as

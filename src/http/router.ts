@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Database } from '../db/connection.js';
+import { sentValue } from '../db/timestamp-text.js';
 import type { LiveHub } from '../features/live-events/hub.js';
 import type { BillingConfig } from '../features/billing/config.js';
 import { TenantryError } from '../errors.js';
@@ -54,7 +55,7 @@ export type Serialized<T> = {
 
 export function serialize<T extends object>(row: T): Serialized<T> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value;
+  for (const [key, value] of Object.entries(row)) out[key] = sentValue(value);
   // Built key by key from `row`, with exactly the conversion the type describes.
   return out as Serialized<T>;
 }
